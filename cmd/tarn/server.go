@@ -1,0 +1,230 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/tarn-idp/tarn/internal/api"
+	"github.com/tarn-idp/tarn/internal/seal"
+	"github.com/tarn-idp/tarn/internal/store"
+	"github.com/tarn-idp/tarn/internal/store/sqlstore"
+	"github.com/tarn-idp/tarn/internal/tokens"
+	"github.com/tarn-idp/tarn/internal/userpool"
+)
+
+// Main is a tarn server: the program behind "tarn serve", and what tests
+// start on 127.0.0.1:0. Set the fields, call Run, and Close when done.
+type Main struct {
+	// Addr is the TCP address to listen on (default "127.0.0.1:9229");
+	// port 0 picks a free port.
+	Addr string
+	// DataDir holds the SQLite database and the server key file by default
+	// (default "./.tarn"); it is created with mode 0700.
+	DataDir string
+	// DB selects the database: "" for sqlite://<DataDir>/tarn.db, "memory"
+	// for a private in-memory SQLite, or a DSN (sqlite:///abs/path.db,
+	// sqlite::memory:, postgres://…).
+	DB string
+	// PublicURL is the base URL clients and token verifiers reach tarn at
+	// (default http://<listen address>, with the real port when Addr ends in
+	// :0 and 127.0.0.1 for an unspecified host).
+	PublicURL string
+	// Region goes into pool ids, ARNs and AWS-style issuers (default
+	// "us-east-1").
+	Region string
+	// AWSIssuer makes tokens carry https://cognito-idp.<region>.amazonaws.com/<poolId>
+	// as issuer instead of <PublicURL>/<poolId>.
+	AWSIssuer bool
+	// ServerKey seals secrets at rest (32 bytes). When nil it is read from
+	// ServerKeyFile, which is created (mode 0600) with a new key if absent.
+	ServerKey []byte
+	// ServerKeyFile defaults to <DataDir>/server.key.
+	ServerKeyFile string
+	// Logger receives the server's logs (slog.Default when nil).
+	Logger *slog.Logger
+
+	store    *sqlstore.Store
+	ln       net.Listener
+	srv      *http.Server
+	url      string
+	serveErr chan error
+}
+
+// Run opens the store, builds the services and starts serving in the
+// background; it returns once the server accepts connections. On error,
+// everything Run opened is closed again.
+func (m *Main) Run(ctx context.Context) (err error) {
+	if m.srv != nil {
+		return errors.New("tarn: Main.Run called twice")
+	}
+	m.setDefaults()
+	log := m.Logger
+
+	if err := os.MkdirAll(m.DataDir, 0o700); err != nil {
+		return fmt.Errorf("create data directory: %w", err)
+	}
+	key := m.ServerKey
+	if key == nil {
+		if key, err = seal.LoadOrCreateKeyFile(m.ServerKeyFile); err != nil {
+			return fmt.Errorf("server key %s: %w", m.ServerKeyFile, err)
+		}
+	}
+	sealer, err := seal.New(key)
+	if err != nil {
+		return fmt.Errorf("server key: %w", err)
+	}
+
+	dsn, kind, err := m.dsn()
+	if err != nil {
+		return err
+	}
+	st, err := sqlstore.Open(ctx, dsn)
+	if err != nil {
+		return fmt.Errorf("open database (%s): %w", kind, err)
+	}
+	defer func() {
+		if err != nil {
+			st.Close()
+		}
+	}()
+
+	ln, err := net.Listen("tcp", m.Addr)
+	if err != nil {
+		return err
+	}
+	m.url = "http://" + dialable(ln.Addr())
+	publicURL := strings.TrimRight(m.PublicURL, "/")
+	if publicURL == "" {
+		publicURL = m.url
+	}
+
+	svc := userpool.New(userpool.Config{
+		Store:  st,
+		Tokens: tokens.New(st, sealer),
+		Sealer: sealer,
+		Region: m.Region,
+		Issuer: m.issuer(publicURL),
+		Logger: log,
+	})
+	handler := api.New(api.Config{
+		Ops:     api.Operations(svc),
+		Backend: svc,
+		Health: func(ctx context.Context) error {
+			_, err := st.ListPools(ctx, store.Page{Limit: 1})
+			return err
+		},
+		Logger: log,
+	})
+
+	m.store, m.ln = st, ln
+	m.srv = &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	m.serveErr = make(chan error, 1)
+	go func() {
+		if err := m.srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			m.serveErr <- err
+		}
+	}()
+	log.Info("tarn listening", "addr", ln.Addr().String(), "url", m.url, "public_url", publicURL,
+		"db", kind, "region", m.Region, "issuer", m.issuer(publicURL)("<poolId>"))
+	return nil
+}
+
+// URL is the base URL the server answers at directly, with the real port;
+// it is valid once Run has returned nil.
+func (m *Main) URL() string { return m.url }
+
+// Close stops accepting requests, waits (up to 10 seconds) for those in
+// flight, then closes the store. It is safe to call on a Main that never ran.
+func (m *Main) Close() error {
+	var errs []error
+	if m.srv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := m.srv.Shutdown(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if m.store != nil {
+		errs = append(errs, m.store.Close())
+		m.store = nil
+	}
+	return errors.Join(errs...)
+}
+
+func (m *Main) setDefaults() {
+	if m.Addr == "" {
+		m.Addr = "127.0.0.1:9229"
+	}
+	if m.DataDir == "" {
+		m.DataDir = ".tarn"
+	}
+	if m.Region == "" {
+		m.Region = "us-east-1"
+	}
+	if m.ServerKeyFile == "" {
+		m.ServerKeyFile = filepath.Join(m.DataDir, "server.key")
+	}
+	if m.Logger == nil {
+		m.Logger = slog.Default()
+	}
+}
+
+// dsn turns DB into a sqlstore DSN, and names the kind of database for the
+// log without any credentials.
+func (m *Main) dsn() (dsn, kind string, err error) {
+	switch db := m.DB; {
+	case db == "":
+		path, err := filepath.Abs(filepath.Join(m.DataDir, "tarn.db"))
+		if err != nil {
+			return "", "", err
+		}
+		return "sqlite://" + path, "sqlite " + path, nil
+	case db == "memory", db == "sqlite::memory:":
+		return "sqlite::memory:", "sqlite in memory", nil
+	case strings.HasPrefix(db, "sqlite://"):
+		return db, "sqlite " + strings.TrimPrefix(db, "sqlite://"), nil
+	case strings.HasPrefix(db, "postgres://"), strings.HasPrefix(db, "postgresql://"):
+		kind := "postgres"
+		if u, err := url.Parse(db); err == nil {
+			kind += " " + u.Host + u.Path
+		}
+		return db, kind, nil
+	default:
+		return "", "", fmt.Errorf("--db: want memory, sqlite:///path.db or postgres://…, got %q", db)
+	}
+}
+
+// issuer returns the function that names a pool's token issuer.
+func (m *Main) issuer(publicURL string) func(poolID string) string {
+	if m.AWSIssuer {
+		base := "https://cognito-idp." + m.Region + ".amazonaws.com/"
+		return func(poolID string) string { return base + poolID }
+	}
+	return func(poolID string) string { return publicURL + "/" + poolID }
+}
+
+// dialable returns host:port for a listener address, with 127.0.0.1 in
+// place of an unspecified host (0.0.0.0, ::).
+func dialable(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
+}

@@ -1,0 +1,139 @@
+package userpool
+
+import (
+	"context"
+
+	"github.com/tarn-idp/tarn/internal/cognito"
+	"github.com/tarn-idp/tarn/internal/store"
+)
+
+// AdminUpdateUserAttributesInput is the AdminUpdateUserAttributes request.
+type AdminUpdateUserAttributesInput struct {
+	UserPoolId     string            `json:"UserPoolId" aws:"required,len=1-55,pattern=[\\w-]+_[0-9a-zA-Z]+"`
+	Username       string            `json:"Username" aws:"required,len=1-128,sensitive"`
+	UserAttributes []AttributeType   `json:"UserAttributes" aws:"required"`
+	ClientMetadata map[string]string `json:"ClientMetadata"`
+}
+
+// AdminUpdateUserAttributes changes attributes as an administrator.
+func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *AdminUpdateUserAttributesInput) (*Empty, error) {
+	pool, u, err := s.poolUser(ctx, in.UserPoolId, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.updateAttributes(ctx, &pool, &u, in.UserAttributes, attrWrite{admin: true}); err != nil {
+		return nil, err
+	}
+	return &Empty{}, nil
+}
+
+// updateAttributes applies an attribute update (api.md §3.7): empty values
+// delete; a changed email / phone number becomes unverified unless the same
+// request sets its *_verified flag, and when the attribute is auto-verified a
+// code goes to the new value. With AttributesRequireVerificationBeforeUpdate
+// the new value waits in Pending until VerifyUserAttribute.
+func (s *Service) updateAttributes(ctx context.Context, pool *cognito.UserPool, u *cognito.User, attrs []AttributeType, w attrWrite) ([]*CodeDeliveryDetails, error) {
+	if err := checkAttributes(pool, attrs, w); err != nil {
+		return nil, err
+	}
+	req := attrsToMap(attrs)
+	var sends []delivery
+	var details []*CodeDeliveryDetails
+	err := s.st.Tx(ctx, func(st store.Store) error {
+		sends, details = nil, nil
+		err := s.updateUser(ctx, st, pool, u.Username, false, func(x *cognito.User) error {
+			if x.Attributes == nil {
+				x.Attributes = map[string]string{}
+			}
+			for _, a := range attrs {
+				if a.Value == "" {
+					delete(x.Attributes, a.Name)
+					delete(x.Pending, a.Name)
+					continue
+				}
+				if a.Name != "email" && a.Name != "phone_number" {
+					x.Attributes[a.Name] = a.Value
+					continue
+				}
+				if x.Attributes[a.Name] == a.Value {
+					continue
+				}
+				if req[a.Name+"_verified"] == "true" {
+					x.Attributes[a.Name] = a.Value
+					delete(x.Pending, a.Name)
+					continue
+				}
+				auto := cognito.Has(pool.AutoVerifiedAttributes, a.Name)
+				if auto && pool.UserAttributeUpdateSettings != nil && cognito.Has(pool.UserAttributeUpdateSettings.AttributesRequireVerificationBeforeUpdate, a.Name) && x.Attributes[a.Name] != "" {
+					if x.Pending == nil {
+						x.Pending = map[string]string{}
+					}
+					x.Pending[a.Name] = a.Value
+				} else {
+					x.Attributes[a.Name] = a.Value
+					x.Attributes[a.Name+"_verified"] = "false"
+				}
+				if auto {
+					d, _ := deliveryFor(&cognito.User{Attributes: map[string]string{a.Name: a.Value}}, a.Name)
+					sends = append(sends, d)
+				}
+			}
+			*u = x.Clone()
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, d := range sends {
+			det, err := s.sendCode(ctx, st, pool, u, cognito.CodeVerifyPrefix+d.attr, verifyCodeTTL, d, actionUpdateUserAttribute)
+			if err != nil {
+				return err
+			}
+			details = append(details, det)
+		}
+		return nil
+	})
+	return details, err
+}
+
+// AdminDeleteUserAttributesInput is the AdminDeleteUserAttributes request.
+type AdminDeleteUserAttributesInput struct {
+	UserPoolId         string   `json:"UserPoolId" aws:"required,len=1-55,pattern=[\\w-]+_[0-9a-zA-Z]+"`
+	Username           string   `json:"Username" aws:"required,len=1-128,sensitive"`
+	UserAttributeNames []string `json:"UserAttributeNames" aws:"required"`
+}
+
+// AdminDeleteUserAttributes removes attributes (not sub, not required ones).
+func (s *Service) AdminDeleteUserAttributes(ctx context.Context, in *AdminDeleteUserAttributesInput) (*Empty, error) {
+	pool, u, err := s.poolUser(ctx, in.UserPoolId, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.deleteAttributes(ctx, &pool, &u, in.UserAttributeNames, attrWrite{admin: true}); err != nil {
+		return nil, err
+	}
+	return &Empty{}, nil
+}
+
+func (s *Service) deleteAttributes(ctx context.Context, pool *cognito.UserPool, u *cognito.User, names []string, w attrWrite) error {
+	list := make([]AttributeType, len(names))
+	for i, n := range names {
+		if def, ok := pool.Schema(n); ok && def.Required != nil && *def.Required {
+			return schemaError(n, "The attribute is required")
+		}
+		list[i] = AttributeType{Name: n}
+	}
+	if err := checkAttributes(pool, list, w); err != nil {
+		return err
+	}
+	return s.updateUser(ctx, s.st, pool, u.Username, false, func(x *cognito.User) error {
+		for _, n := range names {
+			delete(x.Attributes, n)
+			delete(x.Pending, n)
+			if n == "email" || n == "phone_number" {
+				delete(x.Attributes, n+"_verified")
+			}
+		}
+		return nil
+	})
+}

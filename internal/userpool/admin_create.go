@@ -1,0 +1,225 @@
+package userpool
+
+import (
+	"context"
+
+	"github.com/tarn-idp/tarn/internal/cognito"
+	"github.com/tarn-idp/tarn/internal/store"
+)
+
+// AdminCreateUserInput is the AdminCreateUser request.
+type AdminCreateUserInput struct {
+	UserPoolId             string            `json:"UserPoolId" aws:"required,len=1-55,pattern=[\\w-]+_[0-9a-zA-Z]+"`
+	Username               string            `json:"Username" aws:"required,len=1-128,sensitive"`
+	UserAttributes         []AttributeType   `json:"UserAttributes"`
+	ValidationData         []AttributeType   `json:"ValidationData"`
+	TemporaryPassword      string            `json:"TemporaryPassword" aws:"len=0-256,sensitive"`
+	ForceAliasCreation     bool              `json:"ForceAliasCreation"`
+	MessageAction          string            `json:"MessageAction" aws:"enum=RESEND|SUPPRESS"`
+	DesiredDeliveryMediums []string          `json:"DesiredDeliveryMediums"`
+	ClientMetadata         map[string]string `json:"ClientMetadata"`
+}
+
+// AdminCreateUserOutput is the AdminCreateUser response.
+type AdminCreateUserOutput struct {
+	User UserType `json:"User"`
+}
+
+// AdminCreateUser creates a user in FORCE_CHANGE_PASSWORD with a temporary
+// password and sends the invitation, or (MessageAction RESEND) issues a new
+// temporary password to an existing FORCE_CHANGE_PASSWORD user.
+func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput) (*AdminCreateUserOutput, error) {
+	pool, err := s.pool(ctx, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range in.DesiredDeliveryMediums {
+		if m != "SMS" && m != "EMAIL" {
+			return nil, cognito.ErrInvalidParameter("1 validation error detected: Value '%s' at 'desiredDeliveryMediums' failed to satisfy constraint: Member must satisfy enum value set: [SMS, EMAIL]", m)
+		}
+	}
+	tmp := in.TemporaryPassword
+	if tmp != "" {
+		if err := checkPassword(&pool, tmp); err != nil {
+			return nil, err
+		}
+	} else {
+		tmp = temporaryPassword(&pool)
+	}
+	if in.MessageAction == "RESEND" {
+		return s.resendInvitation(ctx, &pool, in, tmp)
+	}
+	if err := checkAttributes(&pool, in.UserAttributes, attrWrite{create: true, admin: true}); err != nil {
+		return nil, err
+	}
+	attrs := attrsToMap(in.UserAttributes)
+	dropEmpty(attrs)
+	sub := newUUID()
+	username, err := newUsername(&pool, in.Username, sub, attrs)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	u := cognito.User{
+		PoolID: pool.Id, Username: username, Sub: sub, Status: cognito.StatusForceChangePassword, Enabled: true,
+		Attributes: attrs, Created: now, Modified: now, PasswordSetAt: now,
+	}
+	if u.Credential, err = s.sealPassword(pool.Id, username, tmp); err != nil {
+		return nil, err
+	}
+	err = s.st.Tx(ctx, func(st store.Store) error {
+		if _, err := s.findUserIn(ctx, st, &pool, in.Username); err == nil {
+			return cognito.Errorf(cognito.UsernameExists, "User account already exists")
+		}
+		if err := s.createUser(ctx, st, &pool, &u, in.ForceAliasCreation); err != nil {
+			if cognito.ErrorCode(err) == cognito.UsernameExists {
+				return cognito.Errorf(cognito.UsernameExists, "User account already exists")
+			}
+			return err
+		}
+		if in.MessageAction != "SUPPRESS" {
+			return s.invite(ctx, st, &pool, &u, in.DesiredDeliveryMediums, tmp)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &AdminCreateUserOutput{User: userType(&pool, &u, nil)}, nil
+}
+
+func (s *Service) resendInvitation(ctx context.Context, pool *cognito.UserPool, in *AdminCreateUserInput, tmp string) (*AdminCreateUserOutput, error) {
+	u, err := s.findUser(ctx, pool, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	if u.Status != cognito.StatusForceChangePassword {
+		return nil, cognito.Errorf(cognito.UnsupportedUserState, "Resend not possible. %s status is %s instead of FORCE_CHANGE_PASSWORD", u.Username, u.Status)
+	}
+	cred, err := s.sealPassword(pool.Id, u.Username, tmp)
+	if err != nil {
+		return nil, err
+	}
+	err = s.st.Tx(ctx, func(st store.Store) error {
+		err := s.updateUser(ctx, st, pool, u.Username, false, func(x *cognito.User) error {
+			x.Credential, x.PasswordSetAt = cred, s.now()
+			u = *x
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return s.invite(ctx, st, pool, &u, in.DesiredDeliveryMediums, tmp)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &AdminCreateUserOutput{User: userType(pool, &u, nil)}, nil
+}
+
+// invite sends the invitation with the temporary password through every
+// desired medium the user has an address for (default SMS). [?] decision:
+// when the user has no address for any desired medium, tarn falls back to
+// the other medium, and sends nothing when the user has neither.
+func (s *Service) invite(ctx context.Context, st store.Store, pool *cognito.UserPool, u *cognito.User, mediums []string, tmp string) error {
+	if len(mediums) == 0 {
+		mediums = []string{"SMS"}
+	}
+	sent := false
+	for _, m := range mediums {
+		attr := map[string]string{"SMS": "phone_number", "EMAIL": "email"}[m]
+		if d, ok := deliveryFor(u, attr); ok {
+			if err := s.deliver(ctx, st, pool, u, d, actionAdminCreateUser, tmp); err != nil {
+				return err
+			}
+			sent = true
+		}
+	}
+	if sent {
+		return nil
+	}
+	for _, attr := range []string{"email", "phone_number"} {
+		if d, ok := deliveryFor(u, attr); ok {
+			return s.deliver(ctx, st, pool, u, d, actionAdminCreateUser, tmp)
+		}
+	}
+	return nil
+}
+
+func dropEmpty(m map[string]string) {
+	for k, v := range m {
+		if v == "" {
+			delete(m, k)
+		}
+	}
+}
+
+// AdminSetUserPasswordInput is the AdminSetUserPassword request.
+type AdminSetUserPasswordInput struct {
+	UserPoolId string `json:"UserPoolId" aws:"required,len=1-55,pattern=[\\w-]+_[0-9a-zA-Z]+"`
+	Username   string `json:"Username" aws:"required,len=1-128,sensitive"`
+	Password   string `json:"Password" aws:"required,len=0-256,sensitive"`
+	Permanent  bool   `json:"Permanent"`
+}
+
+// AdminSetUserPassword sets a permanent (status CONFIRMED) or temporary
+// (FORCE_CHANGE_PASSWORD, fresh validity) password.
+func (s *Service) AdminSetUserPassword(ctx context.Context, in *AdminSetUserPasswordInput) (*Empty, error) {
+	pool, u, err := s.poolUser(ctx, in.UserPoolId, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkPassword(&pool, in.Password); err != nil {
+		return nil, err
+	}
+	cred, err := s.sealPassword(pool.Id, u.Username, in.Password)
+	if err != nil {
+		return nil, err
+	}
+	err = s.updateUser(ctx, s.st, &pool, u.Username, false, func(u *cognito.User) error {
+		u.Credential, u.PasswordSetAt = cred, s.now()
+		u.FailedAttempts, u.LockedUntil = 0, cognito.User{}.LockedUntil
+		if in.Permanent {
+			u.Status = cognito.StatusConfirmed
+		} else {
+			u.Status = cognito.StatusForceChangePassword
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Empty{}, nil
+}
+
+// AdminResetUserPassword puts a user in RESET_REQUIRED, invalidates its
+// password and sends a reset code usable with ConfirmForgotPassword.
+func (s *Service) AdminResetUserPassword(ctx context.Context, in *AdminUserInput) (*Empty, error) {
+	pool, u, err := s.poolUser(ctx, in.UserPoolId, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	if u.Status == cognito.StatusUnconfirmed || u.Status == cognito.StatusForceChangePassword {
+		return nil, cognito.Errorf(cognito.NotAuthorized, "User password cannot be reset in the current state.")
+	}
+	d, ok := recoveryDelivery(&pool, &u)
+	if !ok {
+		return nil, cognito.ErrInvalidParameter("Cannot reset password for the user as there is no registered/verified email or phone_number")
+	}
+	err = s.st.Tx(ctx, func(st store.Store) error {
+		err := s.updateUser(ctx, st, &pool, u.Username, false, func(x *cognito.User) error {
+			x.Status, x.Credential = cognito.StatusResetRequired, nil
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		_, err = s.sendCode(ctx, st, &pool, &u, cognito.CodeForgotPassword, resetCodeTTL, d, actionForgotPassword)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Empty{}, nil
+}
+

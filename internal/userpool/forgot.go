@@ -1,0 +1,116 @@
+package userpool
+
+import (
+	"context"
+	"errors"
+
+	"github.com/tarn-idp/tarn/internal/cognito"
+	"github.com/tarn-idp/tarn/internal/store"
+)
+
+// ForgotPasswordInput is the ForgotPassword request.
+type ForgotPasswordInput struct {
+	ClientId       string            `json:"ClientId" aws:"required,len=1-128,pattern=[\\w+]+"`
+	SecretHash     string            `json:"SecretHash" aws:"len=1-128,pattern=[\\w+=/]+"`
+	Username       string            `json:"Username" aws:"required,len=1-128,sensitive"`
+	ClientMetadata map[string]string `json:"ClientMetadata"`
+}
+
+// ForgotPassword sends a password-reset code (valid 1 h) to the user's
+// verified recovery channel. It changes neither the status nor the password.
+func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordInput) (*CodeDeliveryOutput, error) {
+	client, pool, err := s.clientPool(ctx, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSecretHash(&client, in.SecretHash, in.Username); err != nil {
+		return nil, err
+	}
+	hidden := &CodeDeliveryOutput{CodeDeliveryDetails: simulatedDelivery(in.Username)}
+	u, err := s.publicUser(ctx, &client, &pool, in.Username, hiddenDelivery{hidden.CodeDeliveryDetails})
+	var hd hiddenDelivery
+	if errors.As(err, &hd) {
+		return hidden, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !u.Enabled {
+		if client.PreventsUserExistenceErrors() {
+			return hidden, nil
+		}
+		return nil, cognito.Errorf(cognito.NotAuthorized, "User is disabled.")
+	}
+	if u.Status == cognito.StatusForceChangePassword {
+		return nil, cognito.Errorf(cognito.NotAuthorized, "User password cannot be reset in the current state.")
+	}
+	if r := pool.AccountRecoverySetting; r != nil && len(r.RecoveryMechanisms) == 1 && r.RecoveryMechanisms[0].Name == "admin_only" {
+		return nil, cognito.Errorf(cognito.NotAuthorized, "Cannot reset password for the user as self-service recovery is disabled (admin_only).")
+	}
+	d, ok := recoveryDelivery(&pool, &u)
+	if !ok {
+		if client.PreventsUserExistenceErrors() {
+			return hidden, nil
+		}
+		return nil, cognito.ErrInvalidParameter("Cannot reset password for the user as there is no registered/verified email or phone_number")
+	}
+	var det *CodeDeliveryDetails
+	err = s.st.Tx(ctx, func(st store.Store) error {
+		det, err = s.sendCode(ctx, st, &pool, &u, cognito.CodeForgotPassword, resetCodeTTL, d, actionForgotPassword)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &CodeDeliveryOutput{CodeDeliveryDetails: det}, nil
+}
+
+// ConfirmForgotPasswordInput is the ConfirmForgotPassword request.
+type ConfirmForgotPasswordInput struct {
+	ClientId         string            `json:"ClientId" aws:"required,len=1-128,pattern=[\\w+]+"`
+	SecretHash       string            `json:"SecretHash" aws:"len=1-128,pattern=[\\w+=/]+"`
+	Username         string            `json:"Username" aws:"required,len=1-128,sensitive"`
+	ConfirmationCode string            `json:"ConfirmationCode" aws:"required,len=1-2048,pattern=[\\S]+"`
+	Password         string            `json:"Password" aws:"required,len=0-256,sensitive"`
+	ClientMetadata   map[string]string `json:"ClientMetadata"`
+}
+
+// ConfirmForgotPassword sets a new password with a reset code; the user
+// becomes CONFIRMED (from CONFIRMED or RESET_REQUIRED).
+func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPasswordInput) (*Empty, error) {
+	client, pool, err := s.clientPool(ctx, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSecretHash(&client, in.SecretHash, in.Username); err != nil {
+		return nil, err
+	}
+	u, err := s.publicUser(ctx, &client, &pool, in.Username, errCodeMismatch)
+	if err != nil {
+		return nil, err
+	}
+	if !u.Enabled && client.PreventsUserExistenceErrors() {
+		return nil, errCodeMismatch
+	}
+	cred, err := s.sealPassword(pool.Id, u.Username, in.Password)
+	if err != nil {
+		return nil, err
+	}
+	err = s.withCode(ctx, pool.Id, u.Username, cognito.CodeForgotPassword, in.ConfirmationCode, func(st store.Store) error {
+		if err := checkPassword(&pool, in.Password); err != nil {
+			return err
+		}
+		return s.updateUser(ctx, st, &pool, u.Username, false, func(x *cognito.User) error {
+			x.Credential, x.PasswordSetAt = cred, s.now()
+			x.FailedAttempts, x.LockedUntil = 0, cognito.User{}.LockedUntil
+			if x.Status == cognito.StatusResetRequired {
+				x.Status = cognito.StatusConfirmed
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Empty{}, nil
+}

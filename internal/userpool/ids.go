@@ -1,0 +1,70 @@
+package userpool
+
+import (
+	"crypto/rand"
+	"math/big"
+
+	"github.com/google/uuid"
+
+	"github.com/tarn-idp/tarn/internal/store"
+)
+
+// Alphabets of the identifiers Cognito hands out (api.md §1.7).
+const (
+	alnumMixed = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	alnumLower = "0123456789abcdefghijklmnopqrstuvwxyz"
+)
+
+// newPoolID returns a user pool id: "<region>_" followed by 9 random
+// mixed-case alphanumerics, e.g. "us-east-2_CIlIKaiUZ".
+func newPoolID(region string) string { return region + "_" + randomString(alnumMixed, 9) }
+
+// newClientID returns an app client id of 26 lowercase alphanumerics.
+func newClientID() string { return randomString(alnumLower, 26) }
+
+// newClientSecret returns a generated client secret of 51 lowercase
+// alphanumerics (inside the API's 24–64 `[\w+]+` constraint).
+func newClientSecret() string { return randomString(alnumLower, 51) }
+
+// newUUID returns a random lowercase version-4 UUID.
+func newUUID() string { return uuid.NewString() }
+
+// randomString returns n characters drawn uniformly from alphabet with
+// crypto/rand. It panics if the system has no randomness, as crypto/rand
+// itself does.
+func randomString(alphabet string, n int) string {
+	size := big.NewInt(int64(len(alphabet)))
+	b := make([]byte, n)
+	for i := range b {
+		k, err := rand.Int(rand.Reader, size)
+		if err != nil {
+			panic("userpool: no randomness: " + err.Error())
+		}
+		b[i] = alphabet[k.Int64()]
+	}
+	return string(b)
+}
+
+// Listing pagination (api.md §2.6). A page token is the base64url encoding
+// of the last key of the previous page (encodeToken/decodeToken, shared with
+// ListUsers): opaque to clients, stateless, valid on any node.
+
+// pageRequest turns a request token and page size into a store.Page that
+// asks for one item more than limit, so that pageResult can tell whether a
+// further page exists. A token that does not decode is an
+// InvalidParameterException.
+func pageRequest(token string, limit int) (store.Page, error) {
+	after, err := decodeToken(token)
+	return store.Page{After: after, Limit: limit + 1}, err
+}
+
+// pageResult trims items fetched with pageRequest to limit and returns the
+// token of the next page: "" on the last page, so that the output member is
+// omitted.
+func pageResult[T any](items []T, limit int, key func(*T) string) ([]T, string) {
+	if len(items) <= limit {
+		return items, ""
+	}
+	items = items[:limit]
+	return items, encodeToken(key(&items[limit-1]))
+}

@@ -1,0 +1,230 @@
+package userpool
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tarn-idp/tarn/internal/cognito"
+	"github.com/tarn-idp/tarn/internal/store"
+	"github.com/tarn-idp/tarn/internal/tokens"
+)
+
+// AuthenticationResult is AuthenticationResultType.
+type AuthenticationResult struct {
+	AccessToken  string `json:"AccessToken"`
+	ExpiresIn    int    `json:"ExpiresIn"`
+	TokenType    string `json:"TokenType"`
+	RefreshToken string `json:"RefreshToken,omitempty"`
+	IdToken      string `json:"IdToken"`
+}
+
+const adminScope = "aws.cognito.signin.user.admin"
+
+// grant describes one token issuance: who, for which client, and where it
+// comes from. origin is the refresh-token record the tokens hang off: a new
+// one is created for a sign-in, the existing one is reused on refresh.
+type grant struct {
+	pool     *cognito.UserPool
+	client   *cognito.UserPoolClient
+	user     *cognito.User
+	authTime time.Time
+	origin   *cognito.RefreshToken
+}
+
+// issue signs ID and access tokens (api.md §7.2, §7.3) and, for a sign-in,
+// a new refresh token whose record carries the origin_jti.
+func (s *Service) issue(ctx context.Context, g grant) (*AuthenticationResult, error) {
+	now := s.now()
+	res := &AuthenticationResult{TokenType: "Bearer"}
+	if g.origin == nil {
+		tok, id, hash := tokens.NewRefreshToken()
+		rec := cognito.RefreshToken{
+			ID: id, PoolID: g.pool.Id, ClientID: g.client.ClientId, Username: g.user.Username,
+			SecretHash: hash, AuthTime: g.authTime, Created: now, Expires: now.Add(refreshTokenTTL(g.client)),
+		}
+		if err := s.st.CreateRefreshToken(ctx, rec); err != nil {
+			return nil, err
+		}
+		g.origin, res.RefreshToken = &rec, tok
+	}
+	groups, err := s.st.ListGroupsForUser(ctx, g.pool.Id, g.user.Username, store.Page{})
+	if err != nil {
+		return nil, err
+	}
+	eventID := newUUID()
+	base := func(use string, ttl time.Duration) map[string]any {
+		c := map[string]any{
+			"sub": g.user.Sub, "iss": s.issuer(g.pool.Id), "token_use": use,
+			"auth_time": g.authTime.Unix(), "iat": now.Unix(), "exp": now.Add(ttl).Unix(),
+			"jti": newUUID(), "origin_jti": g.origin.ID, "event_id": eventID,
+		}
+		if len(groups) > 0 {
+			names := make([]string, len(groups))
+			for i, gr := range groups {
+				names[i] = gr.GroupName
+			}
+			c["cognito:groups"] = names
+		}
+		return c
+	}
+
+	access := base("access", accessTokenTTL(g.client))
+	access["client_id"] = g.client.ClientId
+	access["scope"] = adminScope
+	access["username"] = g.user.Username
+	if res.AccessToken, err = s.tok.Sign(ctx, g.pool.Id, "access", access); err != nil {
+		return nil, err
+	}
+	res.ExpiresIn = int(accessTokenTTL(g.client) / time.Second)
+
+	id := base("id", idTokenTTL(g.client))
+	id["aud"] = g.client.ClientId
+	id["cognito:username"] = g.user.Username
+	addRoles(id, groups)
+	for name, v := range g.user.Attributes {
+		if !clientMayRead(g.client, name) {
+			continue
+		}
+		id[name] = claimValue(name, v)
+	}
+	if res.IdToken, err = s.tok.Sign(ctx, g.pool.Id, "id", id); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// claimValue types an attribute for the ID token: *_verified as booleans,
+// updated_at as a number, everything else (custom attributes included) as
+// strings.
+func claimValue(name, v string) any {
+	switch name {
+	case "email_verified", "phone_number_verified":
+		return v == "true"
+	case "updated_at":
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			return n
+		}
+	}
+	return v
+}
+
+// addRoles sets cognito:roles and cognito:preferred_role from the groups'
+// role ARNs (api.md §3.10).
+func addRoles(claims map[string]any, groups []cognito.Group) {
+	var roles []string
+	var best *cognito.Group
+	tie := false
+	for i := range groups {
+		g := &groups[i]
+		if g.RoleArn == "" {
+			continue
+		}
+		if !cognito.Has(roles, g.RoleArn) {
+			roles = append(roles, g.RoleArn)
+		}
+		switch {
+		case best == nil || precedence(g) < precedence(best):
+			best, tie = g, false
+		case precedence(g) == precedence(best) && g.RoleArn != best.RoleArn:
+			tie = true
+		}
+	}
+	if len(roles) == 0 {
+		return
+	}
+	claims["cognito:roles"] = roles
+	if !tie {
+		claims["cognito:preferred_role"] = best.RoleArn
+	}
+}
+
+func precedence(g *cognito.Group) int {
+	if g.Precedence == nil {
+		return int(^uint(0) >> 1)
+	}
+	return *g.Precedence
+}
+
+// caller is the user behind a valid access token.
+type caller struct {
+	pool   cognito.UserPool
+	client cognito.UserPoolClient
+	user   cognito.User
+}
+
+func invalidAccessToken() error {
+	return cognito.Errorf(cognito.NotAuthorized, "Invalid Access Token")
+}
+
+// authorize validates an access token for a user-pool API call (api.md §7.6).
+func (s *Service) authorize(ctx context.Context, token string) (caller, error) {
+	var c caller
+	poolID, err := tokens.PoolOf(token)
+	if err != nil {
+		return c, invalidAccessToken()
+	}
+	if c.pool, err = s.st.GetPool(ctx, poolID); err != nil {
+		return c, invalidAccessToken()
+	}
+	claims, err := s.tok.Verify(ctx, poolID, "access", token)
+	if err != nil {
+		return c, invalidAccessToken()
+	}
+	if claims["token_use"] != "access" || claims["iss"] != s.issuer(poolID) {
+		return c, invalidAccessToken()
+	}
+	exp, _ := claims["exp"].(float64)
+	if float64(s.now().Unix()) >= exp {
+		return c, cognito.Errorf(cognito.NotAuthorized, "Access Token has expired")
+	}
+	origin, _ := claims["origin_jti"].(string)
+	rec, err := s.st.GetRefreshToken(ctx, origin)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return c, err
+	}
+	if err != nil || rec.Revoked {
+		return c, cognito.Errorf(cognito.NotAuthorized, "Access Token has been revoked")
+	}
+	scope, _ := claims["scope"].(string)
+	if !cognito.Has(strings.Fields(scope), adminScope) {
+		return c, cognito.Errorf(cognito.NotAuthorized, "Access Token does not have required scopes")
+	}
+	username, _ := claims["username"].(string)
+	sub, _ := claims["sub"].(string)
+	c.user, err = s.st.GetUser(ctx, poolID, username)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && c.user.Sub != sub) {
+		return c, cognito.ErrUserNotFound()
+	}
+	if err != nil {
+		return c, err
+	}
+	iat, _ := claims["iat"].(float64)
+	if int64(iat) < c.user.TokensValidAfter.Unix() {
+		return c, cognito.Errorf(cognito.NotAuthorized, "Access Token has been revoked")
+	}
+	if err := usableUser(&c.user); err != nil {
+		return c, err
+	}
+	clientID, _ := claims["client_id"].(string)
+	if c.client, err = s.client(ctx, clientID); err != nil {
+		return c, invalidAccessToken()
+	}
+	return c, nil
+}
+
+// usableUser rejects users whose tokens may not be used: disabled,
+// unconfirmed or awaiting a password reset.
+func usableUser(u *cognito.User) error {
+	switch {
+	case !u.Enabled:
+		return cognito.Errorf(cognito.NotAuthorized, "User is disabled.")
+	case u.Status == cognito.StatusResetRequired:
+		return cognito.Errorf(cognito.PasswordResetRequired, "Password reset required for the user")
+	case u.Status == cognito.StatusUnconfirmed:
+		return cognito.Errorf(cognito.UserNotConfirmed, "User is not confirmed.")
+	}
+	return nil
+}

@@ -1,0 +1,115 @@
+package userpool
+
+import (
+	"context"
+	"encoding/json"
+	"sort"
+	"strings"
+
+	"github.com/tarn-idp/tarn/internal/cognito"
+)
+
+// newPasswordChallenge asks a FORCE_CHANGE_PASSWORD user for a new
+// password and the required attributes it still lacks (api.md §5.3).
+func (s *Service) newPasswordChallenge(ctx context.Context, a *attempt, u *cognito.User) (*AuthOutput, error) {
+	session, err := s.newSession(ctx, a, u.Username, "NEW_PASSWORD_REQUIRED")
+	if err != nil {
+		return nil, err
+	}
+	var missing []string
+	for _, def := range a.pool.SchemaAttributes {
+		if def.Name != "sub" && def.Required != nil && *def.Required && u.Attributes[def.Name] == "" {
+			missing = append(missing, "userAttributes."+def.Name)
+		}
+	}
+	sort.Strings(missing)
+	req, _ := json.Marshal(append([]string{}, missing...))
+	attrs := map[string]string{}
+	for k, v := range u.Attributes {
+		if !strings.HasPrefix(k, "dev:") {
+			attrs[k] = v
+		}
+	}
+	cur, _ := json.Marshal(attrs)
+	return &AuthOutput{
+		ChallengeName: "NEW_PASSWORD_REQUIRED",
+		Session:       session,
+		ChallengeParameters: map[string]string{
+			"USER_ID_FOR_SRP": u.Username, "requiredAttributes": string(req), "userAttributes": string(cur),
+		},
+	}, nil
+}
+
+// answerNewPassword sets the new password and attributes, confirms the
+// user and continues the sign-in.
+func (s *Service) answerNewPassword(ctx context.Context, a *attempt, session string, r map[string]string) (*AuthOutput, error) {
+	if session == "" {
+		return nil, cognito.ErrInvalidParameter("Missing required parameter Session")
+	}
+	as, err := s.openSession(ctx, a, session, "NEW_PASSWORD_REQUIRED")
+	if err != nil {
+		return nil, err
+	}
+	if err := required(r, "NEW_PASSWORD"); err != nil {
+		return nil, err
+	}
+	u, err := s.st.GetUser(ctx, a.pool.Id, as.User)
+	if err != nil {
+		return nil, userStoreError(&a.pool, err)
+	}
+	if u.Status != cognito.StatusForceChangePassword {
+		return nil, cognito.Errorf(cognito.NotAuthorized, "Invalid session for the user.")
+	}
+	var attrs []AttributeType
+	for k, v := range r {
+		if name, ok := strings.CutPrefix(k, "userAttributes."); ok {
+			if cur := u.Attributes[name]; cur != "" && cur != v {
+				if def, ok := a.pool.Schema(name); ok && def.Required != nil && *def.Required {
+					return nil, cognito.ErrInvalidParameter("Cannot modify an already provided %s", name)
+				}
+			}
+			attrs = append(attrs, AttributeType{Name: name, Value: v})
+		}
+	}
+	sort.Slice(attrs, func(i, j int) bool { return attrs[i].Name < attrs[j].Name })
+	merged := attrsToMap(attrs)
+	for k, v := range u.Attributes {
+		if _, ok := merged[k]; !ok {
+			merged[k] = v
+		}
+	}
+	if name := missingRequired(&a.pool, merged); name != "" {
+		return nil, cognito.ErrInvalidParameter("Invalid attributes given, %s is missing", name)
+	}
+	w := attrWrite{create: true, admin: a.admin}
+	if !a.admin {
+		w.client = &a.client
+	}
+	if err := checkAttributes(&a.pool, attrs, w); err != nil {
+		return nil, err
+	}
+	if err := checkPassword(&a.pool, r["NEW_PASSWORD"]); err != nil {
+		return nil, err
+	}
+	cred, err := s.sealPassword(a.pool.Id, u.Username, r["NEW_PASSWORD"])
+	if err != nil {
+		return nil, err
+	}
+	err = s.updateUser(ctx, s.st, &a.pool, u.Username, false, func(x *cognito.User) error {
+		for _, at := range attrs {
+			if at.Value == "" {
+				delete(x.Attributes, at.Name)
+			} else {
+				x.Attributes[at.Name] = at.Value
+			}
+		}
+		x.Credential, x.PasswordSetAt, x.Status = cred, s.now(), cognito.StatusConfirmed
+		u = x.Clone()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.signedIn(ctx, a, &u)
+}
+

@@ -1,0 +1,231 @@
+package userpool
+
+import (
+	"context"
+	"errors"
+
+	"github.com/tarn-idp/tarn/internal/cognito"
+	"github.com/tarn-idp/tarn/internal/store"
+)
+
+// clientPool loads a public request's client and its pool.
+func (s *Service) clientPool(ctx context.Context, clientID string) (cognito.UserPoolClient, cognito.UserPool, error) {
+	c, err := s.client(ctx, clientID)
+	if err != nil {
+		return c, cognito.UserPool{}, err
+	}
+	p, err := s.pool(ctx, c.UserPoolId)
+	return c, p, err
+}
+
+// SignUpInput is the SignUp request.
+type SignUpInput struct {
+	ClientId       string            `json:"ClientId" aws:"required,len=1-128,pattern=[\\w+]+"`
+	SecretHash     string            `json:"SecretHash" aws:"len=1-128,pattern=[\\w+=/]+"`
+	Username       string            `json:"Username" aws:"required,len=1-128,sensitive"`
+	Password       string            `json:"Password" aws:"len=0-256,sensitive"`
+	UserAttributes []AttributeType   `json:"UserAttributes"`
+	ValidationData []AttributeType   `json:"ValidationData"`
+	ClientMetadata map[string]string `json:"ClientMetadata"`
+}
+
+// SignUpOutput is the SignUp response.
+type SignUpOutput struct {
+	UserConfirmed       bool                 `json:"UserConfirmed"`
+	UserSub             string               `json:"UserSub"`
+	CodeDeliveryDetails *CodeDeliveryDetails `json:"CodeDeliveryDetails,omitempty"`
+}
+
+// SignUp registers a user (UNCONFIRMED) and sends a confirmation code to an
+// auto-verified attribute. Nothing is stored when any check fails.
+func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, error) {
+	client, pool, err := s.clientPool(ctx, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSecretHash(&client, in.SecretHash, in.Username); err != nil {
+		return nil, err
+	}
+	if pool.AdminCreateUserConfig != nil && pool.AdminCreateUserConfig.AllowAdminCreateUserOnly {
+		return nil, cognito.Errorf(cognito.NotAuthorized, "SignUp is not permitted for this user pool")
+	}
+	if err := checkAttributes(&pool, in.UserAttributes, attrWrite{create: true, client: &client}); err != nil {
+		return nil, err
+	}
+	attrs := attrsToMap(in.UserAttributes)
+	dropEmpty(attrs)
+	sub := newUUID()
+	username, err := newUsername(&pool, in.Username, sub, attrs)
+	if err != nil {
+		return nil, err
+	}
+	if name := missingRequired(&pool, attrs); name != "" {
+		return nil, schemaError(name, "The attribute is required")
+	}
+	if in.Password == "" {
+		return nil, cognito.ErrInvalidParameter("1 validation error detected: Value at 'password' failed to satisfy constraint: Member must not be null")
+	}
+	if err := checkPassword(&pool, in.Password); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	u := cognito.User{
+		PoolID: pool.Id, Username: username, Sub: sub, Status: cognito.StatusUnconfirmed, Enabled: true,
+		Attributes: attrs, Created: now, Modified: now, PasswordSetAt: now,
+	}
+	if u.Credential, err = s.sealPassword(pool.Id, username, in.Password); err != nil {
+		return nil, err
+	}
+	out := &SignUpOutput{UserSub: sub}
+	err = s.st.Tx(ctx, func(st store.Store) error {
+		out.CodeDeliveryDetails = nil
+		if _, err := s.findUserIn(ctx, st, &pool, username); err == nil {
+			return existsError(&pool)
+		}
+		if err := s.createUser(ctx, st, &pool, &u, false); err != nil {
+			if cognito.ErrorCode(err) == cognito.UsernameExists {
+				return existsError(&pool)
+			}
+			return err
+		}
+		if d, ok := signUpDelivery(&pool, &u); ok {
+			det, err := s.sendCode(ctx, st, &pool, &u, cognito.CodeSignUp, signUpCodeTTL, d, actionSignUp)
+			if err != nil {
+				return err
+			}
+			out.CodeDeliveryDetails = det
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out.UserConfirmed = u.Status == cognito.StatusConfirmed
+	return out, nil
+}
+
+func existsError(pool *cognito.UserPool) error {
+	if cognito.Has(pool.UsernameAttributes, "email") {
+		return cognito.Errorf(cognito.UsernameExists, "An account with the given email already exists.")
+	}
+	if cognito.Has(pool.UsernameAttributes, "phone_number") {
+		return cognito.Errorf(cognito.UsernameExists, "An account with the given phone_number already exists.")
+	}
+	return cognito.Errorf(cognito.UsernameExists, "User already exists")
+}
+
+// publicUser resolves the user of a public (client-identified) request.
+// Unknown users are UserNotFoundException "Username/client id combination
+// not found." unless the client prevents user-existence errors, in which
+// case hidden is returned instead.
+func (s *Service) publicUser(ctx context.Context, client *cognito.UserPoolClient, pool *cognito.UserPool, username string, hidden error) (cognito.User, error) {
+	u, err := s.findUser(ctx, pool, username)
+	if cognito.ErrorCode(err) == cognito.UserNotFound {
+		if client.PreventsUserExistenceErrors() && hidden != nil {
+			return u, hidden
+		}
+		return u, cognito.Errorf(cognito.UserNotFound, "Username/client id combination not found.")
+	}
+	return u, err
+}
+
+// ConfirmSignUpInput is the ConfirmSignUp request.
+type ConfirmSignUpInput struct {
+	ClientId           string            `json:"ClientId" aws:"required,len=1-128,pattern=[\\w+]+"`
+	SecretHash         string            `json:"SecretHash" aws:"len=1-128,pattern=[\\w+=/]+"`
+	Username           string            `json:"Username" aws:"required,len=1-128,sensitive"`
+	ConfirmationCode   string            `json:"ConfirmationCode" aws:"required,len=1-2048,pattern=[\\S]+"`
+	ForceAliasCreation bool              `json:"ForceAliasCreation"`
+	ClientMetadata     map[string]string `json:"ClientMetadata"`
+}
+
+// ConfirmSignUp confirms a user with the code sent at sign-up and marks the
+// attribute it went to verified.
+func (s *Service) ConfirmSignUp(ctx context.Context, in *ConfirmSignUpInput) (*Empty, error) {
+	client, pool, err := s.clientPool(ctx, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSecretHash(&client, in.SecretHash, in.Username); err != nil {
+		return nil, err
+	}
+	u, err := s.publicUser(ctx, &client, &pool, in.Username, errCodeMismatch)
+	if err != nil {
+		return nil, err
+	}
+	if u.Status != cognito.StatusUnconfirmed {
+		return nil, cognito.Errorf(cognito.NotAuthorized, "User cannot be confirmed. Current status is %s", u.Status)
+	}
+	d, hasDelivery := signUpDelivery(&pool, &u)
+	err = s.withCode(ctx, pool.Id, u.Username, cognito.CodeSignUp, in.ConfirmationCode, func(st store.Store) error {
+		return s.updateUser(ctx, st, &pool, u.Username, in.ForceAliasCreation, func(x *cognito.User) error {
+			x.Status = cognito.StatusConfirmed
+			if hasDelivery {
+				x.Attributes[d.attr+"_verified"] = "true"
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Empty{}, nil
+}
+
+// ResendConfirmationCodeInput is the ResendConfirmationCode request.
+type ResendConfirmationCodeInput struct {
+	ClientId       string            `json:"ClientId" aws:"required,len=1-128,pattern=[\\w+]+"`
+	SecretHash     string            `json:"SecretHash" aws:"len=1-128,pattern=[\\w+=/]+"`
+	Username       string            `json:"Username" aws:"required,len=1-128,sensitive"`
+	ClientMetadata map[string]string `json:"ClientMetadata"`
+}
+
+// CodeDeliveryOutput is the response of operations that send one code.
+type CodeDeliveryOutput struct {
+	CodeDeliveryDetails *CodeDeliveryDetails `json:"CodeDeliveryDetails,omitempty"`
+}
+
+// simulatedDelivery is what clients that prevent user-existence errors get
+// for unknown users: plausible masked details, and nothing sent.
+func simulatedDelivery(username string) *CodeDeliveryDetails {
+	if emailRE.MatchString(username) {
+		return &CodeDeliveryDetails{Destination: maskDestination("EMAIL", username), DeliveryMedium: "EMAIL", AttributeName: "email"}
+	}
+	return &CodeDeliveryDetails{Destination: "+*******0000", DeliveryMedium: "SMS", AttributeName: "phone_number"}
+}
+
+type hiddenDelivery struct{ d *CodeDeliveryDetails }
+
+func (h hiddenDelivery) Error() string { return "hidden delivery" }
+
+// ResendConfirmationCode sends a new sign-up code (the old one stops
+// working).
+func (s *Service) ResendConfirmationCode(ctx context.Context, in *ResendConfirmationCodeInput) (*CodeDeliveryOutput, error) {
+	client, pool, err := s.clientPool(ctx, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSecretHash(&client, in.SecretHash, in.Username); err != nil {
+		return nil, err
+	}
+	u, err := s.publicUser(ctx, &client, &pool, in.Username, hiddenDelivery{simulatedDelivery(in.Username)})
+	var hd hiddenDelivery
+	if errors.As(err, &hd) {
+		return &CodeDeliveryOutput{CodeDeliveryDetails: hd.d}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if u.Status != cognito.StatusUnconfirmed {
+		return nil, cognito.ErrInvalidParameter("User is already confirmed.")
+	}
+	d, ok := signUpDelivery(&pool, &u)
+	if !ok {
+		return nil, cognito.ErrInvalidParameter("Auto verification not turned on.")
+	}
+	det, err := s.sendCode(ctx, s.st, &pool, &u, cognito.CodeSignUp, signUpCodeTTL, d, actionResendCode)
+	if err != nil {
+		return nil, err
+	}
+	return &CodeDeliveryOutput{CodeDeliveryDetails: det}, nil
+}

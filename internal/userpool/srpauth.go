@@ -1,0 +1,120 @@
+package userpool
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"math/big"
+
+	"github.com/tarn-idp/tarn/internal/cognito"
+	"github.com/tarn-idp/tarn/internal/srp"
+)
+
+// srpState is what SECRET_BLOCK carries, sealed, so that any node can check
+// the PASSWORD_VERIFIER answer (DESIGN.md "Stateless nodes").
+type srpState struct {
+	Pool   string `json:"p"`
+	Client string `json:"c"`
+	User   string `json:"u"`
+	A      []byte `json:"A"`
+	B      []byte `json:"B"`
+	PrivB  []byte `json:"b"`
+	// Fake marks the stand-in challenge given for unknown users when the
+	// client prevents user-existence errors: it always fails.
+	Fake bool `json:"f,omitempty"`
+}
+
+const srpPurpose = "srp-secret-block"
+
+// startSRP answers InitiateAuth USER_SRP_AUTH with PASSWORD_VERIFIER
+// (api.md §6.4). Unknown users are reported here under LEGACY; under
+// ENABLED a stable fake challenge is returned and the failure comes at the
+// answer.
+func (s *Service) startSRP(ctx context.Context, a *attempt, p map[string]string) (*AuthOutput, error) {
+	if err := required(p, "USERNAME", "SRP_A"); err != nil {
+		return nil, err
+	}
+	if err := checkSecretHash(&a.client, p["SECRET_HASH"], p["USERNAME"]); err != nil {
+		return nil, err
+	}
+	A, err := srp.ParseA(p["SRP_A"])
+	if err != nil {
+		return nil, cognito.ErrInvalidParameter("SRP_A is not a valid SRP public value.")
+	}
+	st := srpState{Pool: a.pool.Id, Client: a.client.ClientId, A: A.Bytes()}
+	var salt, verifier *big.Int
+	u, err := s.signInUser(ctx, a, p["USERNAME"])
+	switch {
+	case err == nil:
+		var ok bool
+		if salt, verifier, ok, err = s.openCredential(&u); err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, cognito.ErrIncorrectPassword()
+		}
+		st.User = u.Username
+	case err == errHiddenUnknownUser:
+		// Stable fake salt per username; the verifier is random.
+		h := sha256.Sum256([]byte(a.pool.Id + "/" + p["USERNAME"]))
+		salt = new(big.Int).SetBytes(h[:16])
+		verifier, _ = new(big.Int).SetString("2", 10)
+		st.User, st.Fake = p["USERNAME"], true
+	default:
+		return nil, err
+	}
+	ch, err := srp.NewServerChallenge(verifier)
+	if err != nil {
+		return nil, err
+	}
+	st.B, st.PrivB = ch.B.Bytes(), ch.PrivB.Bytes()
+	b, _ := json.Marshal(st)
+	block, err := s.tok.SealSession(ctx, srpPurpose, b, authSessionTTL(&a.client))
+	if err != nil {
+		return nil, err
+	}
+	return &AuthOutput{
+		ChallengeName: "PASSWORD_VERIFIER",
+		ChallengeParameters: map[string]string{
+			"SALT": srp.PadHex(salt), "SRP_B": srp.Hex(ch.B), "SECRET_BLOCK": block,
+			"USER_ID_FOR_SRP": st.User, "USERNAME": st.User,
+		},
+	}, nil
+}
+
+// verifySRP checks the PASSWORD_VERIFIER answer (api.md §6.5).
+func (s *Service) verifySRP(ctx context.Context, a *attempt, r map[string]string) (*AuthOutput, error) {
+	if err := required(r, "PASSWORD_CLAIM_SECRET_BLOCK", "PASSWORD_CLAIM_SIGNATURE", "TIMESTAMP"); err != nil {
+		return nil, err
+	}
+	if _, err := srp.ParseTimestamp(r["TIMESTAMP"]); err != nil {
+		if errors.Is(err, srp.ErrTimestampFormat) {
+			return nil, cognito.ErrInvalidParameter("TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.")
+		}
+		return nil, cognito.ErrIncorrectPassword()
+	}
+	var st srpState
+	raw, err := s.tok.OpenSession(ctx, srpPurpose, r["PASSWORD_CLAIM_SECRET_BLOCK"])
+	if err != nil || json.Unmarshal(raw, &st) != nil || st.Pool != a.pool.Id || st.Client != a.client.ClientId || st.Fake {
+		return nil, cognito.ErrIncorrectPassword()
+	}
+	u, err := s.signInUser(ctx, a, st.User)
+	if err != nil {
+		return nil, err
+	}
+	salt, verifier, ok, err := s.openCredential(&u)
+	if err != nil {
+		return nil, err
+	}
+	_ = salt
+	block, _ := base64.StdEncoding.DecodeString(r["PASSWORD_CLAIM_SECRET_BLOCK"])
+	good := ok && srp.VerifyClaim(srp.PoolName(a.pool.Id), u.Username,
+		new(big.Int).SetBytes(st.A), new(big.Int).SetBytes(st.B), new(big.Int).SetBytes(st.PrivB), verifier,
+		block, r["TIMESTAMP"], r["PASSWORD_CLAIM_SIGNATURE"])
+	if err := s.passwordChecked(ctx, a, &u, good); err != nil {
+		return nil, err
+	}
+	return s.afterPassword(ctx, a, &u)
+}
