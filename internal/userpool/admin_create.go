@@ -222,4 +222,3 @@ func (s *Service) AdminResetUserPassword(ctx context.Context, in *AdminUserInput
 	}
 	return &Empty{}, nil
 }
-

@@ -345,4 +345,3 @@ func sameHash(a, b []byte) bool {
 	}
 	return v == 0
 }
-

@@ -88,7 +88,7 @@ func fillPool(b *testing.B, s *Service, poolID string, n int) {
 				name := fmt.Sprintf("user%07d", i)
 				u := cognito.User{PoolID: poolID, Username: name, Sub: newUUID(), Status: cognito.StatusConfirmed, Enabled: true,
 					Attributes: map[string]string{"email": name + "@example.com", "given_name": "Given", "family_name": "Family"},
-					Created: now, Modified: now}
+					Created:    now, Modified: now}
 				if err := st.CreateUser(ctx, u); err != nil {
 					return err
 				}

@@ -112,4 +112,3 @@ func (s *Service) answerNewPassword(ctx context.Context, a *attempt, session str
 	}
 	return s.signedIn(ctx, a, &u)
 }
-
