@@ -39,17 +39,17 @@ func TestCreateUserPoolClient_Defaults(t *testing.T) {
 	var got map[string]any
 	json.Unmarshal(b, &got)
 	for member, want := range map[string]string{
-		"ClientName":                      `"app"`,
-		"UserPoolId":                      `"` + p.Id + `"`,
-		"AccessTokenValidity":             `60`,
-		"IdTokenValidity":                 `60`,
-		"RefreshTokenValidity":            `30`,
-		"TokenValidityUnits":              `{"AccessToken":"minutes","IdToken":"minutes","RefreshToken":"days"}`,
-		"ExplicitAuthFlows":               `["ALLOW_REFRESH_TOKEN_AUTH","ALLOW_USER_SRP_AUTH","ALLOW_CUSTOM_AUTH"]`,
-		"EnableTokenRevocation":           `true`,
-		"AuthSessionValidity":             `3`,
-		"PreventUserExistenceErrors":      `"LEGACY"`,
-		"AllowedOAuthFlowsUserPoolClient": `false`,
+		"ClientName":                               `"app"`,
+		"UserPoolId":                               `"` + p.Id + `"`,
+		"AccessTokenValidity":                      `60`,
+		"IdTokenValidity":                          `60`,
+		"RefreshTokenValidity":                     `30`,
+		"TokenValidityUnits":                       `{"AccessToken":"minutes","IdToken":"minutes","RefreshToken":"days"}`,
+		"ExplicitAuthFlows":                        `["ALLOW_REFRESH_TOKEN_AUTH","ALLOW_USER_SRP_AUTH","ALLOW_CUSTOM_AUTH"]`,
+		"EnableTokenRevocation":                    `true`,
+		"AuthSessionValidity":                      `3`,
+		"PreventUserExistenceErrors":               `"LEGACY"`,
+		"AllowedOAuthFlowsUserPoolClient":          `false`,
 		"EnablePropagateAdditionalUserContextData": `false`,
 	} {
 		if v, _ := json.Marshal(got[member]); string(v) != want {

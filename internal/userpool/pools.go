@@ -75,6 +75,9 @@ func (s *Service) CreateUserPool(ctx context.Context, in *CreateUserPoolInput) (
 	if (in.MfaConfiguration == "ON" || in.MfaConfiguration == "OPTIONAL") && !present(in.SmsConfiguration) {
 		return nil, cognito.ErrInvalidParameter("SmsConfiguration is required when MfaConfiguration is %s; enable TOTP or email MFA with SetUserPoolMfaConfig.", in.MfaConfiguration)
 	}
+	if len(in.Schema) > 50 {
+		return nil, cognito.ErrInvalidParameter("Schema can hold at most 50 attributes.")
+	}
 	schema, err := buildSchema(in.Schema)
 	if err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ package userpool
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -101,7 +102,7 @@ func (s *Service) Discovery(ctx context.Context, poolID string) (map[string]any,
 
 func (s *Service) pool(ctx context.Context, id string) (cognito.UserPool, error) {
 	p, err := s.st.GetPool(ctx, id)
-	if err == store.ErrNotFound {
+	if errors.Is(err, store.ErrNotFound) {
 		return p, cognito.ErrPoolNotFound(id)
 	}
 	return p, err
