@@ -1,6 +1,9 @@
 package cognito
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // User statuses (UserStatusType).
 const (
@@ -145,4 +148,24 @@ type Key struct {
 	Created   time.Time
 	NotBefore time.Time // not used for signing before this time
 	Expires   time.Time // zero: never; removed from JWKS after
+}
+
+// Invocation records one call of a trigger function: what was sent, what
+// came back, how it ended. Secrets in the event (passwords, codes) are
+// redacted before it is recorded.
+type Invocation struct {
+	ID            string          `json:"id"`
+	PoolID        string          `json:"poolId"`
+	Trigger       string          `json:"trigger"`       // LambdaConfig key, e.g. PreSignUp
+	TriggerSource string          `json:"triggerSource"` // e.g. PreSignUp_SignUp
+	Function      string          `json:"function"`      // ARN
+	Runner        string          `json:"runner,omitempty"`
+	Attempts      int             `json:"attempts"`
+	DurationMs    float64         `json:"durationMs"`
+	Outcome       string          `json:"outcome"` // "ok" or the Cognito exception name
+	Error         string          `json:"error,omitempty"`
+	Event         json.RawMessage `json:"event,omitempty"`
+	Response      json.RawMessage `json:"response,omitempty"`
+	Logs          []string        `json:"logs,omitempty"`
+	Created       time.Time       `json:"timestamp"`
 }

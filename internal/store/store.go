@@ -57,6 +57,13 @@ type MessageFilter struct {
 	Username string
 }
 
+// InvocationFilter selects recorded trigger invocations; empty fields match
+// everything.
+type InvocationFilter struct {
+	PoolID  string
+	Trigger string
+}
+
 // Store keeps tarn's state. Every method is safe for concurrent use, by one
 // process or by several processes sharing the same database.
 //
@@ -156,6 +163,11 @@ type Store interface {
 	// Outbox. ListMessages returns matching messages oldest first.
 	AddMessage(ctx context.Context, m cognito.Message) error
 	ListMessages(ctx context.Context, f MessageFilter) ([]cognito.Message, error)
+
+	// Invocation log. ListInvocations returns matching records oldest
+	// first.
+	AddInvocation(ctx context.Context, inv cognito.Invocation) error
+	ListInvocations(ctx context.Context, f InvocationFilter) ([]cognito.Invocation, error)
 
 	// Close releases the backend's resources.
 	Close() error

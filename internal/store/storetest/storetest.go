@@ -58,6 +58,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"RefreshTokens", testRefreshTokens},
 		{"Keys", testKeys},
 		{"Messages", testMessages},
+		{"Invocations", testInvocations},
 		{"Tx/Commit", testTxCommit},
 		{"Tx/Rollback", testTxRollback},
 		{"Tx/Nested", testTxNested},
