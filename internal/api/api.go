@@ -34,6 +34,8 @@ const MaxRequestBytes = 1 << 20
 type Backend interface {
 	// Messages lists the outbox, oldest first.
 	Messages(ctx context.Context, f store.MessageFilter) ([]cognito.Message, error)
+	// Invocations lists the trigger invocation log, oldest first.
+	Invocations(ctx context.Context, f store.InvocationFilter) ([]cognito.Invocation, error)
 	// JWKS returns the pool's JSON Web Key Set document.
 	JWKS(ctx context.Context, poolID string) ([]byte, error)
 	// Discovery returns the pool's OpenID configuration document.
@@ -72,6 +74,7 @@ type server struct {
 //	GET /<poolId>/.well-known/openid-configuration  Backend.Discovery
 //	GET /_tarn/health                     Config.Health
 //	GET /_tarn/messages?poolId=&username= Backend.Messages
+//	GET /_tarn/invocations?poolId=&trigger= Backend.Invocations
 //
 // Every response carries x-amzn-RequestId and the CORS headers browsers
 // need to call the API from a web page. A panic in an operation or endpoint
@@ -84,6 +87,7 @@ func New(c Config) http.Handler {
 	s.mux.HandleFunc("GET /_tarn/health", s.serveHealth)
 	if s.backend != nil {
 		s.mux.HandleFunc("GET /_tarn/messages", s.serveMessages)
+		s.mux.HandleFunc("GET /_tarn/invocations", s.serveInvocations)
 		s.mux.HandleFunc("GET /{poolId}/.well-known/jwks.json", s.serveJWKS)
 		s.mux.HandleFunc("GET /{poolId}/.well-known/openid-configuration", s.serveDiscovery)
 	}

@@ -74,6 +74,10 @@ func (b *fakeBackend) JWKS(_ context.Context, poolID string) ([]byte, error) {
 	return []byte(`{"keys":[]}`), nil
 }
 
+func (b *fakeBackend) Invocations(_ context.Context, f store.InvocationFilter) ([]cognito.Invocation, error) {
+	return nil, nil
+}
+
 func (b *fakeBackend) Discovery(_ context.Context, poolID string) (map[string]any, error) {
 	if poolID != "us-east-1_abc" {
 		return nil, cognito.ErrPoolNotFound(poolID)

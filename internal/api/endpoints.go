@@ -37,6 +37,21 @@ func (s *server) serveMessages(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, "application/json", msgs)
 }
 
+// serveInvocations lists recorded trigger invocations, oldest first,
+// filtered by the poolId and trigger query parameters. None is [].
+func (s *server) serveInvocations(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	invs, err := s.backend.Invocations(r.Context(), store.InvocationFilter{PoolID: q.Get("poolId"), Trigger: q.Get("trigger")})
+	if err != nil {
+		s.writeRouteError(w, err)
+		return
+	}
+	if invs == nil {
+		invs = []cognito.Invocation{}
+	}
+	writeJSON(w, http.StatusOK, "application/json", invs)
+}
+
 func (s *server) serveJWKS(w http.ResponseWriter, r *http.Request) {
 	doc, err := s.backend.JWKS(r.Context(), r.PathValue("poolId"))
 	if err != nil {

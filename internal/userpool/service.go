@@ -107,3 +107,8 @@ func (s *Service) pool(ctx context.Context, id string) (cognito.UserPool, error)
 	}
 	return p, err
 }
+
+// Invocations lists the trigger invocation log (GET /_tarn/invocations).
+func (s *Service) Invocations(ctx context.Context, f store.InvocationFilter) ([]cognito.Invocation, error) {
+	return s.st.ListInvocations(ctx, f)
+}
