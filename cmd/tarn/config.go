@@ -73,7 +73,7 @@ func loadConfig(path string) (fileConfig, string, error) {
 
 // functions turns the configuration's functions into lambda declarations,
 // sorted by name.
-func (c fileConfig) functions() []lambda.Function {
+func (c fileConfig) lambdaFunctions() []lambda.Function {
 	names := make([]string, 0, len(c.Functions))
 	for n := range c.Functions {
 		names = append(names, n)

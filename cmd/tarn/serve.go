@@ -47,6 +47,8 @@ func parseServeFlags(args []string, stderr io.Writer, getenv func(string) string
 	e.String(&m.Region, "region", "TARN_REGION", "us-east-1", "AWS `region` for pool ids, ARNs and AWS-style issuers")
 	e.Bool(&m.AWSIssuer, "aws-issuer", "TARN_AWS_ISSUER", false, "issue tokens with iss https://cognito-idp.<region>.amazonaws.com/<poolId>")
 	e.String(&m.ServerKeyFile, "server-key-file", "TARN_SERVER_KEY_FILE", "", "`file` holding the key that seals secrets at rest, created if absent (default <data-dir>/server.key; TARN_SERVER_KEY, base64 or hex, wins)")
+	e.String(&m.ConfigFile, "config", "TARN_CONFIG", "", "YAML configuration `file` (trigger functions)")
+	e.String(&m.LambdaEndpoint, "lambda-endpoint", "TARN_LAMBDA_ENDPOINT", "", "Lambda Invoke API base `URL` for functions the configuration does not declare")
 	e.String(&logFormat, "log-format", "TARN_LOG_FORMAT", "text", "log format: text or json")
 	e.String(&logLevel, "log-level", "TARN_LOG_LEVEL", "info", "log level: debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {

@@ -14,6 +14,9 @@ import (
 	"time"
 
 	"github.com/tarn-idp/tarn/internal/api"
+	"github.com/tarn-idp/tarn/internal/cognito"
+	"github.com/tarn-idp/tarn/internal/lambda"
+	"github.com/tarn-idp/tarn/internal/triggers"
 	"github.com/tarn-idp/tarn/internal/seal"
 	"github.com/tarn-idp/tarn/internal/store"
 	"github.com/tarn-idp/tarn/internal/store/sqlstore"
@@ -51,6 +54,16 @@ type Main struct {
 	ServerKeyFile string
 	// Logger receives the server's logs (slog.Default when nil).
 	Logger *slog.Logger
+	// ConfigFile is the YAML configuration (functions); "" for none.
+	ConfigFile string
+	// LambdaEndpoint is the Lambda Invoke API that runs functions the
+	// configuration does not declare ("" for none).
+	LambdaEndpoint string
+	// GoFunctions are in-process trigger functions by function name, for
+	// tests and for embedding tarn.
+	GoFunctions map[string]lambda.GoFunc
+
+	lambdas  *lambda.Host
 
 	store    *sqlstore.Store
 	ln       net.Listener
@@ -107,7 +120,44 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		publicURL = m.url
 	}
 
+	cfg, baseDir, err := loadConfig(m.ConfigFile)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	host, err := lambda.New(lambda.Config{
+		Functions:      cfg.lambdaFunctions(),
+		InvokeEndpoint: m.LambdaEndpoint,
+		BaseDir:        baseDir,
+		Region:         m.Region,
+		Logger:         log,
+		// Handlers call back into tarn with the AWS SDK (a post
+		// confirmation that adds the user to a group).
+		Env: map[string]string{
+			"AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER": m.url,
+			"TARN_ENDPOINT": m.url,
+		},
+	})
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("functions: %w", err)
+	}
+	for name, fn := range m.GoFunctions {
+		host.RegisterGo(name, fn)
+	}
+	m.lambdas = host
+	dispatcher := &triggers.Dispatcher{
+		Invoker: host,
+		Logger:  log,
+		Record: func(ctx context.Context, inv cognito.Invocation) {
+			if err := st.AddInvocation(context.WithoutCancel(ctx), inv); err != nil {
+				log.Error("record invocation", "error", err)
+			}
+		},
+	}
+
 	svc := userpool.New(userpool.Config{
+		Triggers: dispatcher,
 		Store:  st,
 		Tokens: tokens.New(st, sealer),
 		Sealer: sealer,
@@ -156,6 +206,10 @@ func (m *Main) Close() error {
 		if err := m.srv.Shutdown(ctx); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	if m.lambdas != nil {
+		errs = append(errs, m.lambdas.Close())
+		m.lambdas = nil
 	}
 	if m.store != nil {
 		errs = append(errs, m.store.Close())

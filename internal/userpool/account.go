@@ -11,7 +11,7 @@ import (
 
 // AccessTokenInput is the request of operations that take only a token.
 type AccessTokenInput struct {
-	AccessToken string `json:"AccessToken" aws:"required,pattern=[A-Za-z0-9-_=.]+,sensitive"`
+	AccessToken string `json:"AccessToken" aws:"required,sensitive,pattern=[A-Za-z0-9-_=.]+"`
 }
 
 // GetUserOutput is the GetUser response.
@@ -41,7 +41,7 @@ func (s *Service) GetUser(ctx context.Context, in *AccessTokenInput) (*GetUserOu
 type ChangePasswordInput struct {
 	PreviousPassword string `json:"PreviousPassword" aws:"len=0-256,sensitive"`
 	ProposedPassword string `json:"ProposedPassword" aws:"required,len=0-256,sensitive"`
-	AccessToken      string `json:"AccessToken" aws:"required,pattern=[A-Za-z0-9-_=.]+,sensitive"`
+	AccessToken      string `json:"AccessToken" aws:"required,sensitive,pattern=[A-Za-z0-9-_=.]+"`
 }
 
 // ChangePassword replaces the caller's password after checking the old one.
@@ -78,7 +78,7 @@ func (s *Service) ChangePassword(ctx context.Context, in *ChangePasswordInput) (
 // UpdateUserAttributesInput is the UpdateUserAttributes request.
 type UpdateUserAttributesInput struct {
 	UserAttributes []AttributeType   `json:"UserAttributes" aws:"required"`
-	AccessToken    string            `json:"AccessToken" aws:"required,pattern=[A-Za-z0-9-_=.]+,sensitive"`
+	AccessToken    string            `json:"AccessToken" aws:"required,sensitive,pattern=[A-Za-z0-9-_=.]+"`
 	ClientMetadata map[string]string `json:"ClientMetadata"`
 }
 
@@ -94,7 +94,7 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *UpdateUserAttrib
 	if err != nil {
 		return nil, err
 	}
-	list, err := s.updateAttributes(ctx, &c.pool, &c.user, in.UserAttributes, attrWrite{client: &c.client})
+	list, err := s.updateAttributes(ctx, &c.pool, &c.user, in.UserAttributes, attrWrite{client: &c.client}, in.ClientMetadata)
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +104,7 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *UpdateUserAttrib
 // DeleteUserAttributesInput is the DeleteUserAttributes request.
 type DeleteUserAttributesInput struct {
 	UserAttributeNames []string `json:"UserAttributeNames" aws:"required"`
-	AccessToken        string   `json:"AccessToken" aws:"required,pattern=[A-Za-z0-9-_=.]+,sensitive"`
+	AccessToken        string   `json:"AccessToken" aws:"required,sensitive,pattern=[A-Za-z0-9-_=.]+"`
 }
 
 // DeleteUserAttributes is the self-service attribute deletion.
@@ -142,7 +142,7 @@ func (s *Service) GlobalSignOut(ctx context.Context, in *AccessTokenInput) (*Emp
 
 // GetUserAttributeVerificationCodeInput is the request of that operation.
 type GetUserAttributeVerificationCodeInput struct {
-	AccessToken    string            `json:"AccessToken" aws:"required,pattern=[A-Za-z0-9-_=.]+,sensitive"`
+	AccessToken    string            `json:"AccessToken" aws:"required,sensitive,pattern=[A-Za-z0-9-_=.]+"`
 	AttributeName  string            `json:"AttributeName" aws:"required,len=1-32"`
 	ClientMetadata map[string]string `json:"ClientMetadata"`
 }
@@ -165,11 +165,7 @@ func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *GetU
 	if !ok {
 		return nil, cognito.ErrInvalidParameter("The user does not have the attribute %s.", in.AttributeName)
 	}
-	var det *CodeDeliveryDetails
-	err = s.st.Tx(ctx, func(st store.Store) error {
-		det, err = s.sendCode(ctx, st, &c.pool, &c.user, cognito.CodeVerifyPrefix+in.AttributeName, verifyCodeTTL, d, actionVerifyUserAttribute)
-		return err
-	})
+	det, err := s.issueCode(ctx, &c.pool, c.client.ClientId, &c.user, cognito.CodeVerifyPrefix+in.AttributeName, verifyCodeTTL, d, actionVerifyUserAttribute, in.ClientMetadata)
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +174,7 @@ func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *GetU
 
 // VerifyUserAttributeInput is the VerifyUserAttribute request.
 type VerifyUserAttributeInput struct {
-	AccessToken   string `json:"AccessToken" aws:"required,pattern=[A-Za-z0-9-_=.]+,sensitive"`
+	AccessToken   string `json:"AccessToken" aws:"required,sensitive,pattern=[A-Za-z0-9-_=.]+"`
 	AttributeName string `json:"AttributeName" aws:"required,len=1-32"`
 	Code          string `json:"Code" aws:"required,len=1-2048,pattern=[\\S]+"`
 }
@@ -209,9 +205,9 @@ func (s *Service) VerifyUserAttribute(ctx context.Context, in *VerifyUserAttribu
 
 // RevokeTokenInput is the RevokeToken request.
 type RevokeTokenInput struct {
-	Token        string `json:"Token" aws:"required,pattern=[A-Za-z0-9-_=.]+,sensitive"`
+	Token        string `json:"Token" aws:"required,sensitive,pattern=[A-Za-z0-9-_=.]+"`
 	ClientId     string `json:"ClientId" aws:"required,len=1-128,pattern=[\\w+]+"`
-	ClientSecret string `json:"ClientSecret" aws:"len=24-64,pattern=[\\w+]+,sensitive"`
+	ClientSecret string `json:"ClientSecret" aws:"len=24-64,sensitive,pattern=[\\w+]+"`
 }
 
 // RevokeToken revokes a refresh token and every token minted from it.

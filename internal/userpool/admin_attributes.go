@@ -21,7 +21,7 @@ func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *AdminUpdate
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.updateAttributes(ctx, &pool, &u, in.UserAttributes, attrWrite{admin: true}); err != nil {
+	if _, err := s.updateAttributes(ctx, &pool, &u, in.UserAttributes, attrWrite{admin: true}, in.ClientMetadata); err != nil {
 		return nil, err
 	}
 	return &Empty{}, nil
@@ -32,15 +32,34 @@ func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *AdminUpdate
 // request sets its *_verified flag, and when the attribute is auto-verified a
 // code goes to the new value. With AttributesRequireVerificationBeforeUpdate
 // the new value waits in Pending until VerifyUserAttribute.
-func (s *Service) updateAttributes(ctx context.Context, pool *cognito.UserPool, u *cognito.User, attrs []AttributeType, w attrWrite) ([]*CodeDeliveryDetails, error) {
+func (s *Service) updateAttributes(ctx context.Context, pool *cognito.UserPool, u *cognito.User, attrs []AttributeType, w attrWrite, meta map[string]string) ([]*CodeDeliveryDetails, error) {
 	if err := checkAttributes(pool, attrs, w); err != nil {
 		return nil, err
 	}
 	req := attrsToMap(attrs)
-	var sends []delivery
+	clientID := ""
+	if w.client != nil {
+		clientID = w.client.ClientId
+	}
+	// Codes go to each new email / phone number of an auto-verified
+	// attribute that the request does not mark verified itself; the
+	// messages are composed (custom message trigger) before the transaction.
+	var msgs []outgoing
+	for _, a := range attrs {
+		if (a.Name != "email" && a.Name != "phone_number") || a.Value == "" || u.Attributes[a.Name] == a.Value ||
+			req[a.Name+"_verified"] == "true" || !cognito.Has(pool.AutoVerifiedAttributes, a.Name) {
+			continue
+		}
+		d, _ := deliveryFor(&cognito.User{Attributes: map[string]string{a.Name: a.Value}}, a.Name)
+		o, err := s.compose(ctx, pool, clientID, u, d, actionUpdateUserAttribute, newCode(), meta)
+		if err != nil {
+			return nil, err
+		}
+		msgs = append(msgs, o)
+	}
 	var details []*CodeDeliveryDetails
 	err := s.st.Tx(ctx, func(st store.Store) error {
-		sends, details = nil, nil
+		details = nil
 		err := s.updateUser(ctx, st, pool, u.Username, false, func(x *cognito.User) error {
 			if x.Attributes == nil {
 				x.Attributes = map[string]string{}
@@ -73,10 +92,6 @@ func (s *Service) updateAttributes(ctx context.Context, pool *cognito.UserPool, 
 					x.Attributes[a.Name] = a.Value
 					x.Attributes[a.Name+"_verified"] = "false"
 				}
-				if auto {
-					d, _ := deliveryFor(&cognito.User{Attributes: map[string]string{a.Name: a.Value}}, a.Name)
-					sends = append(sends, d)
-				}
 			}
 			*u = x.Clone()
 			return nil
@@ -84,8 +99,8 @@ func (s *Service) updateAttributes(ctx context.Context, pool *cognito.UserPool, 
 		if err != nil {
 			return err
 		}
-		for _, d := range sends {
-			det, err := s.sendCode(ctx, st, pool, u, cognito.CodeVerifyPrefix+d.attr, verifyCodeTTL, d, actionUpdateUserAttribute)
+		for _, o := range msgs {
+			det, err := s.sendCode(ctx, st, pool, u, cognito.CodeVerifyPrefix+o.d.attr, verifyCodeTTL, o)
 			if err != nil {
 				return err
 			}
@@ -93,7 +108,13 @@ func (s *Service) updateAttributes(ctx context.Context, pool *cognito.UserPool, 
 		}
 		return nil
 	})
-	return details, err
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range msgs {
+		s.sent(ctx, pool, clientID, u, o, meta)
+	}
+	return details, nil
 }
 
 // AdminDeleteUserAttributesInput is the AdminDeleteUserAttributes request.

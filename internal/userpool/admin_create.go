@@ -67,6 +67,21 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 	if u.Credential, err = s.sealPassword(pool.Id, username, tmp); err != nil {
 		return nil, err
 	}
+	if _, err := s.findUser(ctx, &pool, in.Username); err == nil {
+		return nil, cognito.Errorf(cognito.UsernameExists, "User account already exists")
+	}
+	// Pre sign-up runs before anything is stored; its flags are ignored for
+	// administrator-created users (triggers.md §7.3).
+	if _, err := s.trig.PreSignUp(ctx, s.caller(&pool, ""), "PreSignUp_AdminCreateUser", username,
+		attrsToMap(in.UserAttributes), attrsToMap(in.ValidationData), in.ClientMetadata); err != nil {
+		return nil, err
+	}
+	var msgs []outgoing
+	if in.MessageAction != "SUPPRESS" {
+		if msgs, err = s.invitations(ctx, &pool, &u, in.DesiredDeliveryMediums, tmp, in.ClientMetadata); err != nil {
+			return nil, err
+		}
+	}
 	err = s.st.Tx(ctx, func(st store.Store) error {
 		if _, err := s.findUserIn(ctx, st, &pool, in.Username); err == nil {
 			return cognito.Errorf(cognito.UsernameExists, "User account already exists")
@@ -77,14 +92,12 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 			}
 			return err
 		}
-		if in.MessageAction != "SUPPRESS" {
-			return s.invite(ctx, st, &pool, &u, in.DesiredDeliveryMediums, tmp)
-		}
-		return nil
+		return s.deliverAll(ctx, st, &pool, &u, msgs)
 	})
 	if err != nil {
 		return nil, err
 	}
+	s.sentAll(ctx, &pool, "", &u, msgs, in.ClientMetadata)
 	return &AdminCreateUserOutput{User: userType(&pool, &u, nil)}, nil
 }
 
@@ -100,50 +113,74 @@ func (s *Service) resendInvitation(ctx context.Context, pool *cognito.UserPool, 
 	if err != nil {
 		return nil, err
 	}
+	msgs, err := s.invitations(ctx, pool, &u, in.DesiredDeliveryMediums, tmp, in.ClientMetadata)
+	if err != nil {
+		return nil, err
+	}
 	err = s.st.Tx(ctx, func(st store.Store) error {
 		err := s.updateUser(ctx, st, pool, u.Username, false, func(x *cognito.User) error {
 			x.Credential, x.PasswordSetAt = cred, s.now()
-			u = *x
+			u = x.Clone()
 			return nil
 		})
 		if err != nil {
 			return err
 		}
-		return s.invite(ctx, st, pool, &u, in.DesiredDeliveryMediums, tmp)
+		return s.deliverAll(ctx, st, pool, &u, msgs)
 	})
 	if err != nil {
 		return nil, err
 	}
+	s.sentAll(ctx, pool, "", &u, msgs, in.ClientMetadata)
 	return &AdminCreateUserOutput{User: userType(pool, &u, nil)}, nil
 }
 
-// invite sends the invitation with the temporary password through every
-// desired medium the user has an address for (default SMS). [?] decision:
-// when the user has no address for any desired medium, tarn falls back to
-// the other medium, and sends nothing when the user has neither.
-func (s *Service) invite(ctx context.Context, st store.Store, pool *cognito.UserPool, u *cognito.User, mediums []string, tmp string) error {
+// invitations composes the invitation with the temporary password for
+// every desired medium the user has an address for (default SMS).
+// [?] decision: when the user has no address for any desired medium, tarn
+// falls back to the other medium, and sends nothing when it has neither.
+func (s *Service) invitations(ctx context.Context, pool *cognito.UserPool, u *cognito.User, mediums []string, tmp string, meta map[string]string) ([]outgoing, error) {
 	if len(mediums) == 0 {
 		mediums = []string{"SMS"}
 	}
-	sent := false
+	var ds []delivery
 	for _, m := range mediums {
-		attr := map[string]string{"SMS": "phone_number", "EMAIL": "email"}[m]
-		if d, ok := deliveryFor(u, attr); ok {
-			if err := s.deliver(ctx, st, pool, u, d, actionAdminCreateUser, tmp); err != nil {
-				return err
-			}
-			sent = true
+		if d, ok := deliveryFor(u, map[string]string{"SMS": "phone_number", "EMAIL": "email"}[m]); ok {
+			ds = append(ds, d)
 		}
 	}
-	if sent {
-		return nil
+	if len(ds) == 0 {
+		for _, attr := range []string{"email", "phone_number"} {
+			if d, ok := deliveryFor(u, attr); ok {
+				ds = append(ds, d)
+				break
+			}
+		}
 	}
-	for _, attr := range []string{"email", "phone_number"} {
-		if d, ok := deliveryFor(u, attr); ok {
-			return s.deliver(ctx, st, pool, u, d, actionAdminCreateUser, tmp)
+	var out []outgoing
+	for _, d := range ds {
+		o, err := s.compose(ctx, pool, "", u, d, actionAdminCreateUser, tmp, meta)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+func (s *Service) deliverAll(ctx context.Context, st store.Store, pool *cognito.UserPool, u *cognito.User, os []outgoing) error {
+	for _, o := range os {
+		if err := s.deliver(ctx, st, pool, u, o); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+func (s *Service) sentAll(ctx context.Context, pool *cognito.UserPool, clientID string, u *cognito.User, os []outgoing, meta map[string]string) {
+	for _, o := range os {
+		s.sent(ctx, pool, clientID, u, o, meta)
+	}
 }
 
 func dropEmpty(m map[string]string) {
@@ -206,6 +243,12 @@ func (s *Service) AdminResetUserPassword(ctx context.Context, in *AdminUserInput
 	if !ok {
 		return nil, cognito.ErrInvalidParameter("Cannot reset password for the user as there is no registered/verified email or phone_number")
 	}
+	// [?] triggers.md §5: the custom message source for an admin reset is
+	// inferred to be CustomMessage_ForgotPassword.
+	o, err := s.compose(ctx, &pool, "", &u, d, actionForgotPassword, newCode(), in.ClientMetadata)
+	if err != nil {
+		return nil, err
+	}
 	err = s.st.Tx(ctx, func(st store.Store) error {
 		err := s.updateUser(ctx, st, &pool, u.Username, false, func(x *cognito.User) error {
 			x.Status, x.Credential = cognito.StatusResetRequired, nil
@@ -214,11 +257,12 @@ func (s *Service) AdminResetUserPassword(ctx context.Context, in *AdminUserInput
 		if err != nil {
 			return err
 		}
-		_, err = s.sendCode(ctx, st, &pool, &u, cognito.CodeForgotPassword, resetCodeTTL, d, actionForgotPassword)
+		_, err = s.sendCode(ctx, st, &pool, &u, cognito.CodeForgotPassword, resetCodeTTL, o)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
+	s.sent(ctx, &pool, "", &u, o, in.ClientMetadata)
 	return &Empty{}, nil
 }

@@ -84,10 +84,15 @@ func flowAllowed(c *cognito.UserPoolClient, flow string) bool {
 // attempt is one sign-in in progress: the request's context, carried from
 // step to step by the challenge Session.
 type attempt struct {
-	pool     cognito.UserPool
-	client   cognito.UserPoolClient
-	admin    bool
-	metadata map[string]string
+	pool   cognito.UserPool
+	client cognito.UserPoolClient
+	admin  bool
+	// validation is InitiateAuth's ClientMetadata, which pre authentication
+	// and migrate user receive as validationData; metadata is
+	// RespondToAuthChallenge's, which the later triggers receive as
+	// clientMetadata (triggers.md §6).
+	validation map[string]string
+	metadata   map[string]string
 }
 
 // InitiateAuth starts a public sign-in.
@@ -100,7 +105,7 @@ func (s *Service) InitiateAuth(ctx context.Context, in *InitiateAuthInput) (*Aut
 	if err != nil {
 		return nil, err
 	}
-	return s.initiate(ctx, &attempt{pool: pool, client: client, metadata: in.ClientMetadata}, in)
+	return s.initiate(ctx, &attempt{pool: pool, client: client, validation: in.ClientMetadata}, in)
 }
 
 // AdminInitiateAuth starts a server-side sign-in.
@@ -112,7 +117,7 @@ func (s *Service) AdminInitiateAuth(ctx context.Context, in *AdminInitiateAuthIn
 	if err != nil {
 		return nil, err
 	}
-	a.metadata = in.ClientMetadata
+	a.validation = in.ClientMetadata
 	return s.initiate(ctx, a, &in.InitiateAuthInput)
 }
 
@@ -163,14 +168,26 @@ func required(p map[string]string, names ...string) error {
 var errHiddenUnknownUser = cognito.ErrIncorrectPassword()
 
 // signInUser resolves the user of a sign-in and applies the checks that
-// come before the password (api.md §5.2 steps 4–8).
-func (s *Service) signInUser(ctx context.Context, a *attempt, username string) (cognito.User, error) {
+// come before the password (api.md §5.2 steps 4–8). With pre set, this is
+// the step where the sign-in starts and the pre authentication trigger
+// runs (for unknown users too when the client hides their existence).
+func (s *Service) signInUser(ctx context.Context, a *attempt, username string, pre bool) (cognito.User, error) {
 	u, err := s.findUser(ctx, &a.pool, username)
 	if cognito.ErrorCode(err) == cognito.UserNotFound && a.client.PreventsUserExistenceErrors() {
+		if pre {
+			if err := s.trig.PreAuthentication(ctx, s.caller(&a.pool, a.client.ClientId), username, map[string]string{}, a.validation, true); err != nil {
+				return u, err
+			}
+		}
 		return u, errHiddenUnknownUser
 	}
 	if err != nil {
 		return u, err
+	}
+	if pre {
+		if err := s.trig.PreAuthentication(ctx, s.caller(&a.pool, a.client.ClientId), u.Username, eventAttributes(&u), a.validation, false); err != nil {
+			return u, err
+		}
 	}
 	switch {
 	case !u.Enabled:
@@ -223,7 +240,10 @@ func (s *Service) passwordAuth(ctx context.Context, a *attempt, p map[string]str
 	if err := checkSecretHash(&a.client, p["SECRET_HASH"], p["USERNAME"]); err != nil {
 		return nil, err
 	}
-	u, err := s.signInUser(ctx, a, p["USERNAME"])
+	if err := s.migrateOnSignIn(ctx, a, p["USERNAME"], p["PASSWORD"]); err != nil {
+		return nil, err
+	}
+	u, err := s.signInUser(ctx, a, p["USERNAME"], true)
 	if err != nil {
 		return nil, err
 	}
@@ -251,12 +271,16 @@ func (s *Service) afterPassword(ctx context.Context, a *attempt, u *cognito.User
 		}
 		return s.newPasswordChallenge(ctx, a, u)
 	}
-	return s.signedIn(ctx, a, u)
+	return s.signedIn(ctx, a, u, "TokenGeneration_Authentication")
 }
 
-// signedIn issues the tokens of a completed sign-in.
-func (s *Service) signedIn(ctx context.Context, a *attempt, u *cognito.User) (*AuthOutput, error) {
-	res, err := s.issue(ctx, grant{pool: &a.pool, client: &a.client, user: u, authTime: s.now()})
+// signedIn completes a sign-in: post authentication (a failure denies the
+// sign-in), then pre token generation with source and the tokens.
+func (s *Service) signedIn(ctx context.Context, a *attempt, u *cognito.User, source string) (*AuthOutput, error) {
+	if err := s.trig.PostAuthentication(ctx, s.caller(&a.pool, a.client.ClientId), u.Username, eventAttributes(u), false, a.metadata); err != nil {
+		return nil, err
+	}
+	res, err := s.issue(ctx, grant{pool: &a.pool, client: &a.client, user: u, authTime: s.now(), source: source, metadata: a.metadata})
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/big"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/tarn-idp/tarn/internal/cognito"
 	"github.com/tarn-idp/tarn/internal/store"
+	"github.com/tarn-idp/tarn/internal/triggers"
 )
 
 // Code lifetimes (api.md §3.7, §9).
@@ -151,39 +153,92 @@ func messageTemplate(pool *cognito.UserPool, action, medium string) (subject, bo
 	return subject, body
 }
 
-// deliver renders the pool's template for action with code and records the
-// message in the outbox (and the log).
-func (s *Service) deliver(ctx context.Context, st store.Store, pool *cognito.UserPool, u *cognito.User, d delivery, action, code string) error {
-	subject, body := messageTemplate(pool, action, d.medium)
-	body = strings.ReplaceAll(body, "{####}", code)
-	body = strings.ReplaceAll(body, "{username}", u.Username)
-	if d.medium == "SMS" {
-		subject = ""
+// outgoing is a message ready to send: rendered from the pool's templates
+// (or the custom message trigger), with the code already in it.
+type outgoing struct {
+	d             delivery
+	action, code  string
+	subject, body string
+}
+
+// developerEmail reports EmailSendingAccount DEVELOPER (the pool sends
+// through its own SES), the only case where AWS lets a custom message
+// function change email text.
+func developerEmail(pool *cognito.UserPool) bool {
+	var ec struct{ EmailSendingAccount string }
+	_ = json.Unmarshal(pool.EmailConfiguration, &ec)
+	return ec.EmailSendingAccount == "DEVELOPER"
+}
+
+// compose renders the message for action with code, through the custom
+// message trigger when the pool has one. It runs before any transaction:
+// a trigger may take seconds and must not hold the store.
+func (s *Service) compose(ctx context.Context, pool *cognito.UserPool, clientID string, u *cognito.User, d delivery, action, code string, meta map[string]string) (outgoing, error) {
+	subject, email := messageTemplate(pool, action, "EMAIL")
+	_, sms := messageTemplate(pool, action, "SMS")
+	msg, err := s.trig.CustomMessage(ctx, s.caller(pool, clientID), "CustomMessage_"+action, u.Username, eventAttributes(u), meta,
+		triggers.Message{SMS: sms, Email: email, Subject: subject}, developerEmail(pool))
+	if err != nil {
+		return outgoing{}, err
 	}
+	body := msg.Email
+	if d.medium == "SMS" {
+		body, msg.Subject = msg.SMS, ""
+	}
+	r := strings.NewReplacer(triggers.CodeParameter, code, triggers.UsernameParameter, u.Username)
+	return outgoing{d: d, action: action, code: code, subject: r.Replace(msg.Subject), body: r.Replace(body)}, nil
+}
+
+// deliver records a composed message in the outbox (and the log).
+func (s *Service) deliver(ctx context.Context, st store.Store, pool *cognito.UserPool, u *cognito.User, o outgoing) error {
 	m := cognito.Message{
-		ID: newUUID(), PoolID: pool.Id, Username: u.Username, Destination: d.dest, Medium: d.medium,
-		Action: action, Code: code, Subject: subject, Body: body, Created: s.now().UTC(),
+		ID: newUUID(), PoolID: pool.Id, Username: u.Username, Destination: o.d.dest, Medium: o.d.medium,
+		Action: o.action, Code: o.code, Subject: o.subject, Body: o.body, Created: s.now().UTC(),
 	}
 	if err := st.AddMessage(ctx, m); err != nil {
 		return err
 	}
-	s.log.Info("delivery", "pool", pool.Id, "username", u.Username, "medium", d.medium, "destination", d.dest, "action", action)
+	s.log.Info("delivery", "pool", pool.Id, "username", u.Username, "medium", o.d.medium, "destination", o.d.dest, "action", o.action)
 	return nil
 }
 
-// sendCode issues a new code for purpose (replacing any earlier one), sends
-// it through d and returns the masked delivery details.
-func (s *Service) sendCode(ctx context.Context, st store.Store, pool *cognito.UserPool, u *cognito.User, purpose string, ttl time.Duration, d delivery, action string) (*CodeDeliveryDetails, error) {
-	code := newCode()
+// sent hands a delivered message to the pool's custom email or SMS sender,
+// if any, once the transaction that recorded it has committed.
+func (s *Service) sent(ctx context.Context, pool *cognito.UserPool, clientID string, u *cognito.User, o outgoing, meta map[string]string) {
+	s.trig.CustomSender(ctx, s.caller(pool, clientID), o.d.medium, o.action, u.Username, eventAttributes(u), o.code, meta)
+}
+
+// sendCode stores the code of o for purpose (replacing any earlier one),
+// records the message and returns the masked delivery details.
+func (s *Service) sendCode(ctx context.Context, st store.Store, pool *cognito.UserPool, u *cognito.User, purpose string, ttl time.Duration, o outgoing) (*CodeDeliveryDetails, error) {
 	now := s.now()
-	c := cognito.Code{PoolID: pool.Id, Username: u.Username, Purpose: purpose, Hash: hashCode(code), Expires: now.Add(ttl), Created: now}
+	c := cognito.Code{PoolID: pool.Id, Username: u.Username, Purpose: purpose, Hash: hashCode(o.code), Expires: now.Add(ttl), Created: now}
 	if err := st.PutCode(ctx, c); err != nil {
 		return nil, err
 	}
-	if err := s.deliver(ctx, st, pool, u, d, action, code); err != nil {
+	if err := s.deliver(ctx, st, pool, u, o); err != nil {
 		return nil, err
 	}
-	return d.details(), nil
+	return o.d.details(), nil
+}
+
+// issueCode composes, stores and sends a new code in its own transaction,
+// then hands it to a custom sender.
+func (s *Service) issueCode(ctx context.Context, pool *cognito.UserPool, clientID string, u *cognito.User, purpose string, ttl time.Duration, d delivery, action string, meta map[string]string) (*CodeDeliveryDetails, error) {
+	o, err := s.compose(ctx, pool, clientID, u, d, action, newCode(), meta)
+	if err != nil {
+		return nil, err
+	}
+	var det *CodeDeliveryDetails
+	err = s.st.Tx(ctx, func(st store.Store) error {
+		det, err = s.sendCode(ctx, st, pool, u, purpose, ttl, o)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.sent(ctx, pool, clientID, u, o, meta)
+	return det, nil
 }
 
 var errCodeMismatch = cognito.Errorf(cognito.CodeMismatch, "Invalid verification code provided, please try again.")

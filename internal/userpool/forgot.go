@@ -27,6 +27,9 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordInput) (
 		return nil, err
 	}
 	hidden := &CodeDeliveryOutput{CodeDeliveryDetails: simulatedDelivery(in.Username)}
+	if err := s.migrateOnForgot(ctx, &pool, client.ClientId, in.Username, in.ClientMetadata); err != nil {
+		return nil, err
+	}
 	u, err := s.publicUser(ctx, &client, &pool, in.Username, hiddenDelivery{hidden.CodeDeliveryDetails})
 	var hd hiddenDelivery
 	if errors.As(err, &hd) {
@@ -54,11 +57,7 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordInput) (
 		}
 		return nil, cognito.ErrInvalidParameter("Cannot reset password for the user as there is no registered/verified email or phone_number")
 	}
-	var det *CodeDeliveryDetails
-	err = s.st.Tx(ctx, func(st store.Store) error {
-		det, err = s.sendCode(ctx, st, &pool, &u, cognito.CodeForgotPassword, resetCodeTTL, d, actionForgotPassword)
-		return err
-	})
+	det, err := s.issueCode(ctx, &pool, client.ClientId, &u, cognito.CodeForgotPassword, resetCodeTTL, d, actionForgotPassword, in.ClientMetadata)
 	if err != nil {
 		return nil, err
 	}
@@ -110,6 +109,9 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 		})
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := s.postConfirmation(ctx, &pool, client.ClientId, u.Username, "PostConfirmation_ConfirmForgotPassword", in.ClientMetadata); err != nil {
 		return nil, err
 	}
 	return &Empty{}, nil

@@ -10,6 +10,7 @@ import (
 	"github.com/tarn-idp/tarn/internal/cognito"
 	"github.com/tarn-idp/tarn/internal/store"
 	"github.com/tarn-idp/tarn/internal/tokens"
+	"github.com/tarn-idp/tarn/internal/triggers"
 )
 
 // AuthenticationResult is AuthenticationResultType.
@@ -32,6 +33,11 @@ type grant struct {
 	user     *cognito.User
 	authTime time.Time
 	origin   *cognito.RefreshToken
+	// source is the pre token generation trigger source
+	// (TokenGeneration_Authentication, _NewPasswordChallenge,
+	// _RefreshTokens); metadata its clientMetadata.
+	source   string
+	metadata map[string]string
 }
 
 // issue signs ID and access tokens (api.md §7.2, §7.3) and, for a sign-in,
@@ -39,6 +45,24 @@ type grant struct {
 func (s *Service) issue(ctx context.Context, g grant) (*AuthenticationResult, error) {
 	now := s.now()
 	res := &AuthenticationResult{TokenType: "Bearer"}
+	groups, err := s.st.ListGroupsForUser(ctx, g.pool.Id, g.user.Username, store.Page{})
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(groups))
+	for i, gr := range groups {
+		names[i] = gr.GroupName
+	}
+	// Pre token generation runs before anything is stored, so a failing
+	// function leaves no refresh token behind.
+	var override *triggers.TokenOverride
+	if g.source != "" {
+		override, err = s.trig.PreTokenGeneration(ctx, s.caller(g.pool, g.client.ClientId), g.source, g.user.Username,
+			eventAttributes(g.user), groupConfiguration(names, groups), []string{adminScope}, g.metadata)
+		if err != nil {
+			return nil, err
+		}
+	}
 	if g.origin == nil {
 		tok, id, hash := tokens.NewRefreshToken()
 		rec := cognito.RefreshToken{
@@ -50,10 +74,6 @@ func (s *Service) issue(ctx context.Context, g grant) (*AuthenticationResult, er
 		}
 		g.origin, res.RefreshToken = &rec, tok
 	}
-	groups, err := s.st.ListGroupsForUser(ctx, g.pool.Id, g.user.Username, store.Page{})
-	if err != nil {
-		return nil, err
-	}
 	eventID := newUUID()
 	base := func(use string, ttl time.Duration) map[string]any {
 		c := map[string]any{
@@ -61,11 +81,7 @@ func (s *Service) issue(ctx context.Context, g grant) (*AuthenticationResult, er
 			"auth_time": g.authTime.Unix(), "iat": now.Unix(), "exp": now.Add(ttl).Unix(),
 			"jti": newUUID(), "origin_jti": g.origin.ID, "event_id": eventID,
 		}
-		if len(groups) > 0 {
-			names := make([]string, len(groups))
-			for i, gr := range groups {
-				names[i] = gr.GroupName
-			}
+		if len(names) > 0 {
 			c["cognito:groups"] = names
 		}
 		return c
@@ -75,10 +91,6 @@ func (s *Service) issue(ctx context.Context, g grant) (*AuthenticationResult, er
 	access["client_id"] = g.client.ClientId
 	access["scope"] = adminScope
 	access["username"] = g.user.Username
-	if res.AccessToken, err = s.tok.Sign(ctx, g.pool.Id, "access", access); err != nil {
-		return nil, err
-	}
-	res.ExpiresIn = int(accessTokenTTL(g.client) / time.Second)
 
 	id := base("id", idTokenTTL(g.client))
 	id["aud"] = g.client.ClientId
@@ -90,10 +102,29 @@ func (s *Service) issue(ctx context.Context, g grant) (*AuthenticationResult, er
 		}
 		id[name] = claimValue(name, v)
 	}
+	override.Apply(id, access, g.client.ClientId)
+
+	if res.AccessToken, err = s.tok.Sign(ctx, g.pool.Id, "access", access); err != nil {
+		return nil, err
+	}
+	res.ExpiresIn = int(accessTokenTTL(g.client) / time.Second)
 	if res.IdToken, err = s.tok.Sign(ctx, g.pool.Id, "id", id); err != nil {
 		return nil, err
 	}
 	return res, nil
+}
+
+// groupConfiguration is the request.groupConfiguration of pre token
+// generation: the user's groups, their roles and the preferred role.
+func groupConfiguration(names []string, groups []cognito.Group) triggers.Groups {
+	c := map[string]any{}
+	addRoles(c, groups)
+	g := triggers.Groups{GroupsToOverride: names}
+	g.IamRolesToOverride, _ = c["cognito:roles"].([]string)
+	if r, ok := c["cognito:preferred_role"].(string); ok {
+		g.PreferredRole = &r
+	}
+	return g
 }
 
 // claimValue types an attribute for the ID token: *_verified as booleans,
@@ -185,6 +216,16 @@ func (s *Service) authorize(ctx context.Context, token string) (caller, error) {
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return c, err
 	}
+	username, _ := claims["username"].(string)
+	sub, _ := claims["sub"].(string)
+	if err != nil {
+		// Deleting a user deletes its token families: report the deleted
+		// user (api.md §7.6 step 5), not a revocation.
+		u, uerr := s.st.GetUser(ctx, poolID, username)
+		if errors.Is(uerr, store.ErrNotFound) || (uerr == nil && u.Sub != sub) {
+			return c, cognito.ErrUserNotFound()
+		}
+	}
 	if err != nil || rec.Revoked {
 		return c, cognito.Errorf(cognito.NotAuthorized, "Access Token has been revoked")
 	}
@@ -192,8 +233,6 @@ func (s *Service) authorize(ctx context.Context, token string) (caller, error) {
 	if !cognito.Has(strings.Fields(scope), adminScope) {
 		return c, cognito.Errorf(cognito.NotAuthorized, "Access Token does not have required scopes")
 	}
-	username, _ := claims["username"].(string)
-	sub, _ := claims["sub"].(string)
 	c.user, err = s.st.GetUser(ctx, poolID, username)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && c.user.Sub != sub) {
 		return c, cognito.ErrUserNotFound()

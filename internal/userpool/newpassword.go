@@ -110,5 +110,5 @@ func (s *Service) answerNewPassword(ctx context.Context, a *attempt, session str
 	if err != nil {
 		return nil, err
 	}
-	return s.signedIn(ctx, a, &u)
+	return s.signedIn(ctx, a, &u, "TokenGeneration_NewPasswordChallenge")
 }

@@ -58,7 +58,7 @@ func (s *Service) refreshAuth(ctx context.Context, a *attempt, p map[string]stri
 	if err := checkSecretHash(&a.client, p["SECRET_HASH"], u.Username, p["USERNAME"], u.Sub, u.Attributes["email"], u.Attributes["phone_number"]); err != nil {
 		return nil, cognito.Errorf(cognito.NotAuthorized, "SecretHash does not match for the client: %s", a.client.ClientId)
 	}
-	res, err := s.issue(ctx, grant{pool: &a.pool, client: &a.client, user: &u, authTime: rec.AuthTime, origin: &rec})
+	res, err := s.issue(ctx, grant{pool: &a.pool, client: &a.client, user: &u, authTime: rec.AuthTime, origin: &rec, source: "TokenGeneration_RefreshTokens"})
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +69,7 @@ func (s *Service) refreshAuth(ctx context.Context, a *attempt, p map[string]stri
 type GetTokensFromRefreshTokenInput struct {
 	RefreshToken   string            `json:"RefreshToken" aws:"required,sensitive"`
 	ClientId       string            `json:"ClientId" aws:"required,len=1-128,pattern=[\\w+]+"`
-	ClientSecret   string            `json:"ClientSecret" aws:"len=24-64,pattern=[\\w+]+,sensitive"`
+	ClientSecret   string            `json:"ClientSecret" aws:"len=24-64,sensitive,pattern=[\\w+]+"`
 	DeviceKey      string            `json:"DeviceKey" aws:"len=1-55"`
 	ClientMetadata map[string]string `json:"ClientMetadata"`
 }
@@ -99,7 +99,11 @@ func (s *Service) GetTokensFromRefreshToken(ctx context.Context, in *GetTokensFr
 	if err != nil {
 		return nil, err
 	}
-	g := grant{pool: &pool, client: &client, user: &u, authTime: rec.AuthTime, origin: &rec}
+	// [?] triggers.md §5: the docs map GetTokensFromRefreshToken to
+	// TokenGeneration_Authentication in one place; tarn reports the refresh
+	// for what it is, TokenGeneration_RefreshTokens, like REFRESH_TOKEN_AUTH.
+	g := grant{pool: &pool, client: &client, user: &u, authTime: rec.AuthTime, origin: &rec,
+		source: "TokenGeneration_RefreshTokens", metadata: in.ClientMetadata}
 	if r := client.RefreshTokenRotation; r != nil && r.Feature == "ENABLED" {
 		if err := s.st.RevokeRefreshToken(ctx, rec.ID); err != nil {
 			return nil, err

@@ -13,16 +13,21 @@ import (
 	"time"
 
 	"github.com/tarn-idp/tarn/internal/cognito"
+	"github.com/tarn-idp/tarn/internal/lambda"
 	"github.com/tarn-idp/tarn/internal/seal"
 	"github.com/tarn-idp/tarn/internal/store"
 	"github.com/tarn-idp/tarn/internal/tokens"
+	"github.com/tarn-idp/tarn/internal/triggers"
 )
 
 // Config wires a Service.
 type Config struct {
-	Store  store.Store
-	Tokens *tokens.Service
-	Sealer *seal.Sealer
+	Store store.Store
+	// Triggers calls the pool's Lambda triggers; nil runs none (a pool
+	// that configures one then fails as AWS does for a missing function).
+	Triggers *triggers.Dispatcher
+	Tokens   *tokens.Service
+	Sealer   *seal.Sealer
 	// Region is used for new pool ids and ARNs (default "us-east-1").
 	Region string
 	// AccountID goes into ARNs (default "000000000000").
@@ -40,6 +45,7 @@ type Config struct {
 // share one store.
 type Service struct {
 	st     store.Store
+	trig   *triggers.Dispatcher
 	tok    *tokens.Service
 	sealer *seal.Sealer
 	region string
@@ -51,7 +57,10 @@ type Service struct {
 
 // New returns a Service.
 func New(c Config) *Service {
-	s := &Service{st: c.Store, tok: c.Tokens, sealer: c.Sealer, region: c.Region, acct: c.AccountID, issuer: c.Issuer, log: c.Logger, now: c.Now}
+	s := &Service{st: c.Store, trig: c.Triggers, tok: c.Tokens, sealer: c.Sealer, region: c.Region, acct: c.AccountID, issuer: c.Issuer, log: c.Logger, now: c.Now}
+	if s.trig == nil {
+		s.trig = &triggers.Dispatcher{Invoker: noFunctions{}}
+	}
 	if s.region == "" {
 		s.region = "us-east-1"
 	}
@@ -111,4 +120,43 @@ func (s *Service) pool(ctx context.Context, id string) (cognito.UserPool, error)
 // Invocations lists the trigger invocation log (GET /_tarn/invocations).
 func (s *Service) Invocations(ctx context.Context, f store.InvocationFilter) ([]cognito.Invocation, error) {
 	return s.st.ListInvocations(ctx, f)
+}
+
+// noFunctions is the invoker of a Service configured without triggers.
+type noFunctions struct{}
+
+func (noFunctions) Invoke(context.Context, string, []byte) (lambda.Result, error) {
+	return lambda.Result{}, lambda.ErrFunctionNotFound
+}
+
+// caller is the trigger context of a request on pool by clientID ("" for
+// admin operations without a client).
+func (s *Service) caller(pool *cognito.UserPool, clientID string) triggers.Caller {
+	return triggers.Caller{PoolID: pool.Id, Region: pool.Region(), ClientID: clientID, Config: pool.LambdaConfig}
+}
+
+// eventAttributes are a user's attributes as triggers see them: with sub
+// and cognito:user_status (triggers.md §3.1).
+func eventAttributes(u *cognito.User) map[string]string {
+	m := make(map[string]string, len(u.Attributes)+2)
+	for k, v := range u.Attributes {
+		m[k] = v
+	}
+	m["sub"] = u.Sub
+	m["cognito:user_status"] = u.Status
+	return m
+}
+
+// postConfirmation runs the post confirmation trigger for a user whose
+// confirmation (or password reset) has been stored; a failure is reported
+// but the change stays (triggers.md §4.3).
+func (s *Service) postConfirmation(ctx context.Context, pool *cognito.UserPool, clientID, username, source string, meta map[string]string) error {
+	if pool.LambdaConfig == nil || pool.LambdaConfig.PostConfirmation == "" {
+		return nil
+	}
+	u, err := s.st.GetUser(ctx, pool.Id, username)
+	if err != nil {
+		return err
+	}
+	return s.trig.PostConfirmation(ctx, s.caller(pool, clientID), source, u.Username, eventAttributes(&u), meta)
 }

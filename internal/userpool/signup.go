@@ -76,20 +76,53 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 	if u.Credential, err = s.sealPassword(pool.Id, username, in.Password); err != nil {
 		return nil, err
 	}
+	if _, err := s.findUser(ctx, &pool, username); err == nil {
+		return nil, existsError(&pool)
+	}
+	// Pre sign-up decides before anything is stored: a function that
+	// fails leaves no user behind (triggers.md §7.1).
+	pre, err := s.trig.PreSignUp(ctx, s.caller(&pool, client.ClientId), "PreSignUp_SignUp", username,
+		attrsToMap(in.UserAttributes), attrsToMap(in.ValidationData), in.ClientMetadata)
+	if err != nil {
+		return nil, err
+	}
+	if pre.AutoVerifyEmail {
+		if attrs["email"] == "" {
+			return nil, cognito.ErrInvalidParameter("Email cannot be auto verified: the user has no email attribute.")
+		}
+		attrs["email_verified"] = "true"
+	}
+	if pre.AutoVerifyPhone {
+		if attrs["phone_number"] == "" {
+			return nil, cognito.ErrInvalidParameter("Phone number cannot be auto verified: the user has no phone_number attribute.")
+		}
+		attrs["phone_number_verified"] = "true"
+	}
+	var msg *outgoing
+	if pre.AutoConfirmUser {
+		u.Status = cognito.StatusConfirmed
+	} else if d, ok := signUpDelivery(&pool, &u); ok {
+		o, err := s.compose(ctx, &pool, client.ClientId, &u, d, actionSignUp, newCode(), in.ClientMetadata)
+		if err != nil {
+			return nil, err
+		}
+		msg = &o
+	}
 	out := &SignUpOutput{UserSub: sub}
 	err = s.st.Tx(ctx, func(st store.Store) error {
 		out.CodeDeliveryDetails = nil
 		if _, err := s.findUserIn(ctx, st, &pool, username); err == nil {
 			return existsError(&pool)
 		}
-		if err := s.createUser(ctx, st, &pool, &u, false); err != nil {
+		// An auto-verified alias moves to the new user (§7.3).
+		if err := s.createUser(ctx, st, &pool, &u, pre.AutoVerifyEmail || pre.AutoVerifyPhone); err != nil {
 			if cognito.ErrorCode(err) == cognito.UsernameExists {
 				return existsError(&pool)
 			}
 			return err
 		}
-		if d, ok := signUpDelivery(&pool, &u); ok {
-			det, err := s.sendCode(ctx, st, &pool, &u, cognito.CodeSignUp, signUpCodeTTL, d, actionSignUp)
+		if msg != nil {
+			det, err := s.sendCode(ctx, st, &pool, &u, cognito.CodeSignUp, signUpCodeTTL, *msg)
 			if err != nil {
 				return err
 			}
@@ -100,7 +133,16 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 	if err != nil {
 		return nil, err
 	}
+	if msg != nil {
+		s.sent(ctx, &pool, client.ClientId, &u, *msg, in.ClientMetadata)
+	}
 	out.UserConfirmed = u.Status == cognito.StatusConfirmed
+	if out.UserConfirmed {
+		// The user stays confirmed even if post confirmation fails (§4.3).
+		if err := s.trig.PostConfirmation(ctx, s.caller(&pool, client.ClientId), "PostConfirmation_ConfirmSignUp", u.Username, eventAttributes(&u), in.ClientMetadata); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
 }
 
@@ -169,6 +211,9 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *ConfirmSignUpInput) (*E
 	if err != nil {
 		return nil, err
 	}
+	if err := s.postConfirmation(ctx, &pool, client.ClientId, u.Username, "PostConfirmation_ConfirmSignUp", in.ClientMetadata); err != nil {
+		return nil, err
+	}
 	return &Empty{}, nil
 }
 
@@ -223,7 +268,7 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *ResendConfirma
 	if !ok {
 		return nil, cognito.ErrInvalidParameter("Auto verification not turned on.")
 	}
-	det, err := s.sendCode(ctx, s.st, &pool, &u, cognito.CodeSignUp, signUpCodeTTL, d, actionResendCode)
+	det, err := s.issueCode(ctx, &pool, client.ClientId, &u, cognito.CodeSignUp, signUpCodeTTL, d, actionResendCode, in.ClientMetadata)
 	if err != nil {
 		return nil, err
 	}

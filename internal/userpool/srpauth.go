@@ -45,7 +45,7 @@ func (s *Service) startSRP(ctx context.Context, a *attempt, p map[string]string)
 	}
 	st := srpState{Pool: a.pool.Id, Client: a.client.ClientId, A: A.Bytes()}
 	var salt, verifier *big.Int
-	u, err := s.signInUser(ctx, a, p["USERNAME"])
+	u, err := s.signInUser(ctx, a, p["USERNAME"], true)
 	switch {
 	case err == nil:
 		var ok bool
@@ -100,7 +100,7 @@ func (s *Service) verifySRP(ctx context.Context, a *attempt, r map[string]string
 	if err != nil || json.Unmarshal(raw, &st) != nil || st.Pool != a.pool.Id || st.Client != a.client.ClientId || st.Fake {
 		return nil, cognito.ErrIncorrectPassword()
 	}
-	u, err := s.signInUser(ctx, a, st.User)
+	u, err := s.signInUser(ctx, a, st.User, false)
 	if err != nil {
 		return nil, err
 	}

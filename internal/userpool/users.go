@@ -270,6 +270,9 @@ func (s *Service) AdminConfirmSignUp(ctx context.Context, in *AdminUserInput) (*
 	if err := s.st.DeleteCode(ctx, pool.Id, u.Username, cognito.CodeSignUp); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
+	if err := s.postConfirmation(ctx, &pool, "", u.Username, "PostConfirmation_ConfirmSignUp", in.ClientMetadata); err != nil {
+		return nil, err
+	}
 	return &Empty{}, nil
 }
 

@@ -34,7 +34,9 @@ async function verify(session) {
   return { id: idClaims, access: accessClaims };
 }
 
-user.authenticateUser(details, {
+// The callbacks object is named so that newPasswordRequired can hand it to
+// completeNewPasswordChallenge (inside an arrow function `this` is not it).
+const callbacks = {
   onSuccess: async (session) => {
     try {
       const claims = await verify(session);
@@ -46,6 +48,8 @@ user.authenticateUser(details, {
   onFailure: (err) => out({ ok: false, code: err.code || err.name, message: err.message }),
   newPasswordRequired: (userAttributes, requiredAttributes) => {
     if (!env.NEW_PASSWORD) return out({ ok: false, code: "NewPasswordRequired", requiredAttributes });
-    user.completeNewPasswordChallenge(env.NEW_PASSWORD, {}, this);
+    user.completeNewPasswordChallenge(env.NEW_PASSWORD, {}, callbacks);
   },
-});
+};
+
+user.authenticateUser(details, callbacks);
