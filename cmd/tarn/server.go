@@ -16,11 +16,11 @@ import (
 	"github.com/tarn-idp/tarn/internal/api"
 	"github.com/tarn-idp/tarn/internal/cognito"
 	"github.com/tarn-idp/tarn/internal/lambda"
-	"github.com/tarn-idp/tarn/internal/triggers"
 	"github.com/tarn-idp/tarn/internal/seal"
 	"github.com/tarn-idp/tarn/internal/store"
 	"github.com/tarn-idp/tarn/internal/store/sqlstore"
 	"github.com/tarn-idp/tarn/internal/tokens"
+	"github.com/tarn-idp/tarn/internal/triggers"
 	"github.com/tarn-idp/tarn/internal/userpool"
 )
 
@@ -63,7 +63,7 @@ type Main struct {
 	// tests and for embedding tarn.
 	GoFunctions map[string]lambda.GoFunc
 
-	lambdas  *lambda.Host
+	lambdas *lambda.Host
 
 	store    *sqlstore.Store
 	ln       net.Listener
@@ -158,12 +158,12 @@ func (m *Main) Run(ctx context.Context) (err error) {
 
 	svc := userpool.New(userpool.Config{
 		Triggers: dispatcher,
-		Store:  st,
-		Tokens: tokens.New(st, sealer),
-		Sealer: sealer,
-		Region: m.Region,
-		Issuer: m.issuer(publicURL),
-		Logger: log,
+		Store:    st,
+		Tokens:   tokens.New(st, sealer),
+		Sealer:   sealer,
+		Region:   m.Region,
+		Issuer:   m.issuer(publicURL),
+		Logger:   log,
 	})
 	handler := api.New(api.Config{
 		Ops:     api.Operations(svc),
