@@ -146,9 +146,7 @@ func (s *Service) initiate(ctx context.Context, a *attempt, in *InitiateAuthInpu
 	case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
 		return s.refreshAuth(ctx, a, p)
 	case "CUSTOM_AUTH":
-		// The custom-auth triggers drive this flow; they arrive with the
-		// trigger work. Without a DefineAuthChallenge trigger AWS refuses.
-		return nil, cognito.Errorf(cognito.InvalidUserPoolConfig, "Custom auth lambda trigger is not configured for the user pool.")
+		return s.customAuth(ctx, a, p)
 	}
 	return nil, cognito.ErrInvalidParameter("%s is not supported by tarn yet.", in.AuthFlow)
 }
@@ -354,6 +352,8 @@ func (s *Service) respond(ctx context.Context, a *attempt, in *RespondToAuthChal
 		return s.verifySRP(ctx, a, r)
 	case "NEW_PASSWORD_REQUIRED":
 		return s.answerNewPassword(ctx, a, in.Session, r)
+	case "CUSTOM_CHALLENGE":
+		return s.answerCustom(ctx, a, in.Session, r)
 	}
 	return nil, cognito.ErrInvalidParameter("The challenge %s was not issued to this sign-in or is not supported by tarn yet.", in.ChallengeName)
 }

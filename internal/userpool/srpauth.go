@@ -10,6 +10,7 @@ import (
 
 	"github.com/tarn-idp/tarn/internal/cognito"
 	"github.com/tarn-idp/tarn/internal/srp"
+	"github.com/tarn-idp/tarn/internal/triggers"
 )
 
 // srpState is what SECRET_BLOCK carries, sealed, so that any node can check
@@ -24,6 +25,9 @@ type srpState struct {
 	// Fake marks the stand-in challenge given for unknown users when the
 	// client prevents user-existence errors: it always fails.
 	Fake bool `json:"f,omitempty"`
+	// Custom carries a CUSTOM_AUTH flow that asked for the password
+	// (DefineAuthChallenge answered PASSWORD_VERIFIER after SRP_A).
+	Custom *customState `json:"x,omitempty"`
 }
 
 const srpPurpose = "srp-secret-block"
@@ -39,13 +43,19 @@ func (s *Service) startSRP(ctx context.Context, a *attempt, p map[string]string)
 	if err := checkSecretHash(&a.client, p["SECRET_HASH"], p["USERNAME"]); err != nil {
 		return nil, err
 	}
+	return s.passwordVerifier(ctx, a, p, nil)
+}
+
+// passwordVerifier issues the PASSWORD_VERIFIER challenge, for USER_SRP_AUTH
+// or (custom set) inside a CUSTOM_AUTH flow.
+func (s *Service) passwordVerifier(ctx context.Context, a *attempt, p map[string]string, custom *customState) (*AuthOutput, error) {
 	A, err := srp.ParseA(p["SRP_A"])
 	if err != nil {
 		return nil, cognito.ErrInvalidParameter("SRP_A is not a valid SRP public value.")
 	}
-	st := srpState{Pool: a.pool.Id, Client: a.client.ClientId, A: A.Bytes()}
+	st := srpState{Pool: a.pool.Id, Client: a.client.ClientId, A: A.Bytes(), Custom: custom}
 	var salt, verifier *big.Int
-	u, err := s.signInUser(ctx, a, p["USERNAME"], true)
+	u, err := s.signInUser(ctx, a, p["USERNAME"], custom == nil)
 	switch {
 	case err == nil:
 		var ok bool
@@ -97,8 +107,14 @@ func (s *Service) verifySRP(ctx context.Context, a *attempt, r map[string]string
 	}
 	var st srpState
 	raw, err := s.tok.OpenSession(ctx, srpPurpose, r["PASSWORD_CLAIM_SECRET_BLOCK"])
-	if err != nil || json.Unmarshal(raw, &st) != nil || st.Pool != a.pool.Id || st.Client != a.client.ClientId || st.Fake {
+	if err != nil || json.Unmarshal(raw, &st) != nil || st.Pool != a.pool.Id || st.Client != a.client.ClientId || (st.Fake && st.Custom == nil) {
 		return nil, cognito.ErrIncorrectPassword()
+	}
+	if st.Custom != nil && st.Fake {
+		// An unknown user of a client that hides existence: the result is
+		// false and the define trigger decides (userNotFound is set).
+		st.Custom.Session = append(st.Custom.Session, triggers.ChallengeResult{ChallengeName: "PASSWORD_VERIFIER"})
+		return s.customRound(ctx, a, st.Custom)
 	}
 	u, err := s.signInUser(ctx, a, st.User, false)
 	if err != nil {
@@ -113,6 +129,11 @@ func (s *Service) verifySRP(ctx context.Context, a *attempt, r map[string]string
 	good := ok && srp.VerifyClaim(srp.PoolName(a.pool.Id), u.Username,
 		new(big.Int).SetBytes(st.A), new(big.Int).SetBytes(st.B), new(big.Int).SetBytes(st.PrivB), verifier,
 		block, r["TIMESTAMP"], r["PASSWORD_CLAIM_SIGNATURE"])
+	if st.Custom != nil {
+		// In CUSTOM_AUTH the define trigger sees the result and decides.
+		st.Custom.Session = append(st.Custom.Session, triggers.ChallengeResult{ChallengeName: "PASSWORD_VERIFIER", ChallengeResult: good})
+		return s.customRound(ctx, a, st.Custom)
+	}
 	if err := s.passwordChecked(ctx, a, &u, good); err != nil {
 		return nil, err
 	}
