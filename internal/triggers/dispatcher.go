@@ -76,6 +76,9 @@ type call struct {
 	event   Event
 	redact  []string // request members never recorded (password)
 	async   bool
+	// parse reads and validates the response object; its error is the
+	// invocation's outcome.
+	parse func(resp json.RawMessage) error
 }
 
 func (c Caller) event(source, userName, version string) Event {
@@ -136,6 +139,9 @@ func (d *Dispatcher) invoke(ctx context.Context, c call) (json.RawMessage, error
 		}
 	}
 	out, cerr := d.outcome(c, res, err)
+	if cerr == nil && c.parse != nil {
+		cerr = c.parse(out)
+	}
 	inv.DurationMs = float64(d.now().Sub(start).Microseconds()) / 1000
 	if cerr != nil {
 		inv.Outcome, inv.Error = cognito.ErrorCode(cerr), cerr.Error()

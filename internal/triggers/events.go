@@ -38,23 +38,24 @@ func (d *Dispatcher) PreSignUp(ctx context.Context, c Caller, source, userName s
 	ev.Request["validationData"] = validationOrNull(validationData)
 	withMetadata(ev.Request, clientMetadata)
 	ev.Response = map[string]any{"autoConfirmUser": false, "autoVerifyEmail": false, "autoVerifyPhone": false}
-	raw, err := d.invoke(ctx, call{trigger: "PreSignUp", arn: c.Config.PreSignUp, event: ev})
-	if err != nil {
-		return r, err
+	parse := func(raw json.RawMessage) error {
+		if err := decode(raw, &r); err != nil {
+			return err
+		}
+		if source == "PreSignUp_AdminCreateUser" {
+			// The flags are ignored for administrator-created users (§7.3).
+			r = PreSignUpResult{}
+			return nil
+		}
+		if (r.AutoVerifyEmail || r.AutoVerifyPhone) && !r.AutoConfirmUser {
+			// [?] §7.3: the exception type was never captured; tarn reports
+			// the observed text as an invalid Lambda response.
+			return cognito.Errorf(cognito.InvalidLambdaResponse, "Phone or email cannot be auto verified, when user is not being auto confirmed.")
+		}
+		return nil
 	}
-	if err := decode(raw, &r); err != nil {
-		return r, err
-	}
-	if source == "PreSignUp_AdminCreateUser" {
-		// The flags are ignored for administrator-created users (§7.3).
-		return PreSignUpResult{}, nil
-	}
-	if (r.AutoVerifyEmail || r.AutoVerifyPhone) && !r.AutoConfirmUser {
-		// [?] §7.3: the exception type was never captured; tarn reports
-		// the observed text as an invalid Lambda response.
-		return r, cognito.Errorf(cognito.InvalidLambdaResponse, "Phone or email cannot be auto verified, when user is not being auto confirmed.")
-	}
-	return r, nil
+	_, err := d.invoke(ctx, call{trigger: "PreSignUp", arn: c.Config.PreSignUp, event: ev, parse: parse})
+	return r, err
 }
 
 // PostConfirmation runs the post confirmation trigger (§8);
@@ -122,16 +123,18 @@ func (d *Dispatcher) UserMigration(ctx context.Context, c Caller, source, typedN
 	}
 	ev.Request["validationData"] = validationOrNull(validationData)
 	withMetadata(ev.Request, clientMetadata)
-	raw, err := d.invoke(ctx, call{trigger: "UserMigration", arn: c.Config.UserMigration, event: ev, redact: []string{"password"}})
-	if err != nil {
-		return nil, err
-	}
 	var m Migration
-	if err := decode(raw, &m); err != nil {
-		return nil, err
+	parse := func(raw json.RawMessage) error {
+		if err := decode(raw, &m); err != nil {
+			return err
+		}
+		if m.UserAttributes == nil {
+			return cognito.Errorf(cognito.InvalidLambdaResponse, "Invalid lambda function output : userAttributes is required")
+		}
+		return nil
 	}
-	if m.UserAttributes == nil {
-		return nil, cognito.Errorf(cognito.InvalidLambdaResponse, "Invalid lambda function output : userAttributes is required")
+	if _, err := d.invoke(ctx, call{trigger: "UserMigration", arn: c.Config.UserMigration, event: ev, redact: []string{"password"}, parse: parse}); err != nil {
+		return nil, err
 	}
 	if m.FinalUserStatus != cognito.StatusConfirmed {
 		m.FinalUserStatus = cognito.StatusResetRequired
@@ -163,17 +166,17 @@ func (d *Dispatcher) DefineAuthChallenge(ctx context.Context, c Caller, userName
 	ev.Request["session"] = nonNilSession(session)
 	ev.Request["userNotFound"] = userNotFound
 	withMetadata(ev.Request, clientMetadata)
-	raw, err := d.invoke(ctx, call{trigger: "DefineAuthChallenge", arn: c.Config.DefineAuthChallenge, event: ev})
-	if err != nil {
-		return r, err
+	parse := func(raw json.RawMessage) error {
+		if err := decode(raw, &r); err != nil {
+			return err
+		}
+		if !r.IssueTokens && !r.FailAuthentication && r.ChallengeName == "" {
+			return cognito.Errorf(cognito.InvalidLambdaResponse, "Unrecognizable lambda output")
+		}
+		return nil
 	}
-	if err := decode(raw, &r); err != nil {
-		return r, err
-	}
-	if !r.IssueTokens && !r.FailAuthentication && r.ChallengeName == "" {
-		return r, cognito.Errorf(cognito.InvalidLambdaResponse, "Unrecognizable lambda output")
-	}
-	return r, nil
+	_, err := d.invoke(ctx, call{trigger: "DefineAuthChallenge", arn: c.Config.DefineAuthChallenge, event: ev, parse: parse})
+	return r, err
 }
 
 // CreateResult is what CreateAuthChallenge returned.
@@ -195,11 +198,9 @@ func (d *Dispatcher) CreateAuthChallenge(ctx context.Context, c Caller, userName
 	ev.Request["session"] = nonNilSession(session)
 	ev.Request["userNotFound"] = userNotFound
 	withMetadata(ev.Request, clientMetadata)
-	raw, err := d.invoke(ctx, call{trigger: "CreateAuthChallenge", arn: c.Config.CreateAuthChallenge, event: ev})
-	if err != nil {
-		return r, err
-	}
-	return r, decode(raw, &r)
+	_, err := d.invoke(ctx, call{trigger: "CreateAuthChallenge", arn: c.Config.CreateAuthChallenge, event: ev,
+		parse: func(raw json.RawMessage) error { return decode(raw, &r) }})
+	return r, err
 }
 
 // VerifyAuthChallenge runs the verify trigger (§11.5) and reports
@@ -214,14 +215,12 @@ func (d *Dispatcher) VerifyAuthChallenge(ctx context.Context, c Caller, userName
 	ev.Request["challengeAnswer"] = answer
 	ev.Request["userNotFound"] = userNotFound
 	withMetadata(ev.Request, clientMetadata)
-	raw, err := d.invoke(ctx, call{trigger: "VerifyAuthChallengeResponse", arn: c.Config.VerifyAuthChallengeResponse, event: ev})
-	if err != nil {
-		return false, err
-	}
 	var r struct {
 		AnswerCorrect bool `json:"answerCorrect"`
 	}
-	return r.AnswerCorrect, decode(raw, &r)
+	_, err := d.invoke(ctx, call{trigger: "VerifyAuthChallengeResponse", arn: c.Config.VerifyAuthChallengeResponse, event: ev,
+		parse: func(raw json.RawMessage) error { return decode(raw, &r) }})
+	return r.AnswerCorrect, err
 }
 
 func nonNilSession(s []ChallengeResult) []ChallengeResult {
@@ -230,5 +229,3 @@ func nonNilSession(s []ChallengeResult) []ChallengeResult {
 	}
 	return s
 }
-
-var _ json.RawMessage

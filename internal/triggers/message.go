@@ -2,6 +2,7 @@ package triggers
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"unicode/utf8"
 
@@ -43,40 +44,42 @@ func (d *Dispatcher) CustomMessage(ctx context.Context, c Caller, source, userNa
 	}
 	withMetadata(ev.Request, clientMetadata)
 	ev.Response = map[string]any{"smsMessage": nil, "emailMessage": nil, "emailSubject": nil}
-	raw, err := d.invoke(ctx, call{trigger: "CustomMessage", arn: c.Config.CustomMessage, event: ev})
-	if err != nil {
-		return def, err
-	}
-	var r struct {
-		SMS     *string `json:"smsMessage"`
-		Email   *string `json:"emailMessage"`
-		Subject *string `json:"emailSubject"`
-	}
-	if err := decode(raw, &r); err != nil {
-		return def, err
-	}
 	out := def
-	if r.SMS != nil {
-		if err := checkMessage("smsMessage", *r.SMS, 6, 140, admin); err != nil {
-			return def, err
+	parse := func(raw json.RawMessage) error {
+		var r struct {
+			SMS     *string `json:"smsMessage"`
+			Email   *string `json:"emailMessage"`
+			Subject *string `json:"emailSubject"`
 		}
-		out.SMS = *r.SMS
-	}
-	if (r.Email != nil || r.Subject != nil) && !developerEmail {
-		return def, cognito.Errorf(cognito.InvalidLambdaResponse,
-			"Invalid lambda function output : emailMessage and emailSubject can only be customised when EmailSendingAccount is DEVELOPER")
-	}
-	if r.Email != nil {
-		if err := checkMessage("emailMessage", *r.Email, 6, 20000, admin); err != nil {
-			return def, err
+		if err := decode(raw, &r); err != nil {
+			return err
 		}
-		out.Email = *r.Email
-	}
-	if r.Subject != nil {
-		if n := utf8.RuneCountInString(*r.Subject); n < 1 || n > 140 {
-			return def, cognito.ErrInvalidParameter("1 validation error detected: Value at 'emailSubject' failed to satisfy constraint: Member must have length between 1 and 140")
+		if r.SMS != nil {
+			if err := checkMessage("smsMessage", *r.SMS, 6, 140, admin); err != nil {
+				return err
+			}
+			out.SMS = *r.SMS
 		}
-		out.Subject = *r.Subject
+		if (r.Email != nil || r.Subject != nil) && !developerEmail {
+			return cognito.Errorf(cognito.InvalidLambdaResponse,
+				"Invalid lambda function output : emailMessage and emailSubject can only be customised when EmailSendingAccount is DEVELOPER")
+		}
+		if r.Email != nil {
+			if err := checkMessage("emailMessage", *r.Email, 6, 20000, admin); err != nil {
+				return err
+			}
+			out.Email = *r.Email
+		}
+		if r.Subject != nil {
+			if n := utf8.RuneCountInString(*r.Subject); n < 1 || n > 140 {
+				return cognito.ErrInvalidParameter("1 validation error detected: Value at 'emailSubject' failed to satisfy constraint: Member must have length between 1 and 140")
+			}
+			out.Subject = *r.Subject
+		}
+		return nil
+	}
+	if _, err := d.invoke(ctx, call{trigger: "CustomMessage", arn: c.Config.CustomMessage, event: ev, parse: parse}); err != nil {
+		return def, err
 	}
 	return out, nil
 }

@@ -59,14 +59,19 @@ func (d *Dispatcher) PreTokenGeneration(ctx context.Context, c Caller, source, u
 		ev.Request["scopes"] = scopes
 	}
 	withMetadata(ev.Request, clientMetadata)
-	raw, err := d.invoke(ctx, call{trigger: "PreTokenGeneration", arn: arn, event: ev})
-	if err != nil {
+	var o *TokenOverride
+	parse := func(raw json.RawMessage) (err error) {
+		if evVersion == "1" {
+			o, err = decodeV1(raw)
+		} else {
+			o, err = decodeV2(raw)
+		}
+		return err
+	}
+	if _, err := d.invoke(ctx, call{trigger: "PreTokenGeneration", arn: arn, event: ev, parse: parse}); err != nil {
 		return nil, err
 	}
-	if evVersion == "1" {
-		return decodeV1(raw)
-	}
-	return decodeV2(raw)
+	return o, nil
 }
 
 type claimsDetails struct {
