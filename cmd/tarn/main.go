@@ -2,6 +2,7 @@
 //
 //	tarn [serve] [flags]   run the server (the default command)
 //	tarn messages [flags]  print the outbox of a running server
+//	tarn invocations [flags]  print the trigger invocation log
 //	tarn version           print the version
 //
 // Every serve flag has a TARN_* environment variable; a flag given on the
@@ -41,6 +42,7 @@ func main() {
 const usage = `Usage:
   tarn [serve] [flags]   run the server (default)
   tarn messages [flags]  print the outbox of a running server
+  tarn invocations [flags]  print the trigger invocation log of a running server
   tarn version           print the version
 
 Run "tarn <command> -h" for the flags of a command.
@@ -59,6 +61,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return runServe(ctx, args, stderr, getenv)
 	case "messages":
 		return runMessages(ctx, args, stdout, stderr)
+	case "invocations":
+		return runInvocations(ctx, args, stdout, stderr)
 	case "version":
 		fmt.Fprintf(stdout, "tarn %s (%s %s/%s)\n", versionString(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return nil

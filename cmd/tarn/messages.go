@@ -59,7 +59,13 @@ func fetchMessages(ctx context.Context, endpoint, poolID, username string) ([]by
 	if username != "" {
 		q.Set("username", username)
 	}
-	u := strings.TrimRight(endpoint, "/") + "/_tarn/messages"
+	return fetchList(ctx, endpoint, "/_tarn/messages", q, "messages")
+}
+
+// fetchList GETs one of tarn's /_tarn listings and returns its JSON body;
+// errors name the command (what).
+func fetchList(ctx context.Context, endpoint, path string, q url.Values, what string) ([]byte, error) {
+	u := strings.TrimRight(endpoint, "/") + path
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}
@@ -67,19 +73,19 @@ func fetchMessages(ctx context.Context, endpoint, poolID, username string) ([]by
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return nil, fmt.Errorf("messages: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("messages: is tarn running at %s? %w", endpoint, err)
+		return nil, fmt.Errorf("%s: is tarn running at %s? %w", what, endpoint, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if err != nil {
-		return nil, fmt.Errorf("messages: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("messages: %s answered %s: %s", u, resp.Status, bytes.TrimSpace(body))
+		return nil, fmt.Errorf("%s: %s answered %s: %s", what, u, resp.Status, bytes.TrimSpace(body))
 	}
 	return body, nil
 }
