@@ -13,7 +13,7 @@ import (
 var clientIDShape = regexp.MustCompile(`^[a-z0-9]{26}$`)
 
 func TestE2E_CreateUserPoolClient_Defaults(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	p := ts.pool(cip.CreateUserPoolInput{})
 	out, err := ts.cip.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: p.Id, ClientName: aws.String("plain")})
@@ -105,7 +105,7 @@ func validityMinutes(v int32, u *types.TokenValidityUnitsType, which string) int
 }
 
 func TestE2E_UserPoolClient_Secret(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	p := ts.pool(cip.CreateUserPoolInput{})
 	c := ts.client(*p.Id, cip.CreateUserPoolClientInput{GenerateSecret: true})
@@ -176,7 +176,7 @@ func TestE2E_UserPoolClient_Secret(t *testing.T) {
 }
 
 func TestE2E_UpdateUserPoolClient_ReplaceSemantics(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	p := ts.pool(cip.CreateUserPoolInput{})
 	c := ts.client(*p.Id, cip.CreateUserPoolClientInput{
@@ -233,7 +233,7 @@ func TestE2E_UpdateUserPoolClient_ReplaceSemantics(t *testing.T) {
 }
 
 func TestE2E_ListAndDeleteUserPoolClients(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	p := ts.pool(cip.CreateUserPoolInput{})
 	other := ts.pool(cip.CreateUserPoolInput{})
@@ -292,7 +292,7 @@ func TestE2E_ListAndDeleteUserPoolClients(t *testing.T) {
 }
 
 func TestE2E_ExplicitAuthFlowsEnforced(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	p := ts.pool(cip.CreateUserPoolInput{})
 	ts.confirmedUser(*p.Id, "alice", goodPassword)
@@ -317,7 +317,7 @@ func TestE2E_ExplicitAuthFlowsEnforced(t *testing.T) {
 }
 
 func TestE2E_TokenValidityHonoured(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	p := ts.pool(cip.CreateUserPoolInput{})
 	c := ts.client(*p.Id, cip.CreateUserPoolClientInput{AccessTokenValidity: aws.Int32(5), IdTokenValidity: aws.Int32(7),
 		TokenValidityUnits: &types.TokenValidityUnitsType{AccessToken: "minutes", IdToken: "minutes"}})

@@ -13,7 +13,7 @@ import (
 
 // Validation of configuration inputs the SDK does not check client-side.
 func TestE2E_ConfigValidation(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	p := ts.pool(cip.CreateUserPoolInput{})
 	cases := []struct {
@@ -91,7 +91,7 @@ func TestE2E_ConfigValidation(t *testing.T) {
 }
 
 func TestE2E_CustomAttributeConstraints(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	p := ts.pool(cip.CreateUserPoolInput{Schema: []types.SchemaAttributeType{
 		{Name: aws.String("code"), AttributeDataType: types.AttributeDataTypeString, Mutable: aws.Bool(true),
@@ -134,7 +134,7 @@ func TestE2E_CustomAttributeConstraints(t *testing.T) {
 }
 
 func TestE2E_UsernameAttributesPool_Admin(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	poolID, clientID := ts.basicPool(cip.CreateUserPoolInput{UsernameAttributes: []types.UsernameAttributeType{"email"}})
 	out, err := ts.cip.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &poolID, Username: aws.String("alice@example.com"),
@@ -182,7 +182,7 @@ func TestE2E_UsernameAttributesPool_Admin(t *testing.T) {
 }
 
 func TestE2E_AliasPool_AdminGetUser(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	poolID, clientID := ts.basicPool(cip.CreateUserPoolInput{AliasAttributes: []types.AliasAttributeType{"email", "preferred_username"}})
 	ts.confirmedUser(poolID, "alice", goodPassword, attr("email", "alice@example.com"), attr("preferred_username", "ally"))
 	// An unverified email is not an active alias.
@@ -209,7 +209,7 @@ func TestE2E_AliasPool_AdminGetUser(t *testing.T) {
 }
 
 func TestE2E_NewPasswordRequired_RequiredAttributes(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	poolID, clientID := ts.basicPool(cip.CreateUserPoolInput{Schema: []types.SchemaAttributeType{
 		{Name: aws.String("family_name"), AttributeDataType: types.AttributeDataTypeString, Required: aws.Bool(true), Mutable: aws.Bool(true)},
@@ -261,7 +261,7 @@ func TestE2E_NewPasswordRequired_RequiredAttributes(t *testing.T) {
 }
 
 func TestE2E_AdminSetUserPassword_FromOtherStatuses(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	poolID, clientID := ts.basicPool(cip.CreateUserPoolInput{})
 	// UNCONFIRMED → CONFIRMED.
@@ -292,7 +292,7 @@ func TestE2E_AdminSetUserPassword_FromOtherStatuses(t *testing.T) {
 }
 
 func TestE2E_AdminUpdateUserAttributes_AutoVerify(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	poolID, _ := ts.basicPool(cip.CreateUserPoolInput{AutoVerifiedAttributes: []types.VerifiedAttributeType{"email"}})
 	ts.confirmedUser(poolID, "alice", goodPassword, attr("email", "alice@example.com"), attr("email_verified", "true"))
@@ -323,7 +323,7 @@ func TestE2E_AdminUpdateUserAttributes_AutoVerify(t *testing.T) {
 }
 
 func TestE2E_DeletedClientTokensRejected(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	poolID, clientID := ts.basicPool(cip.CreateUserPoolInput{})
 	ts.confirmedUser(poolID, "alice", goodPassword)
@@ -336,7 +336,7 @@ func TestE2E_DeletedClientTokensRejected(t *testing.T) {
 }
 
 func TestE2E_IDTokenAttributeTypes(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	poolID, clientID := ts.basicPool(cip.CreateUserPoolInput{Schema: []types.SchemaAttributeType{
 		{Name: aws.String("n"), AttributeDataType: types.AttributeDataTypeNumber, Mutable: aws.Bool(true)},
 	}})

@@ -11,7 +11,7 @@ import (
 )
 
 func TestE2E_Groups_CRUD(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	poolID, _ := ts.basicPool(cip.CreateUserPoolInput{})
 	role := "arn:aws:iam::123456789012:role/admins"
@@ -93,7 +93,7 @@ func TestE2E_Groups_CRUD(t *testing.T) {
 }
 
 func TestE2E_Groups_Membership(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	poolID, _ := ts.basicPool(cip.CreateUserPoolInput{})
 	ts.confirmedUser(poolID, "alice", goodPassword)
@@ -193,7 +193,7 @@ func TestE2E_Groups_Membership(t *testing.T) {
 }
 
 func TestE2E_Groups_TokenClaims(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	poolID, clientID := ts.basicPool(cip.CreateUserPoolInput{})
 	ts.confirmedUser(poolID, "alice", goodPassword)

@@ -25,7 +25,7 @@ func (ts *tarnServer) listUsernames(poolID, filter string) ([]string, error) {
 }
 
 func TestE2E_ListUsers_Filter(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	poolID, clientID := ts.basicPool(cip.CreateUserPoolInput{Schema: []types.SchemaAttributeType{
 		{Name: aws.String("x"), AttributeDataType: types.AttributeDataTypeString, Mutable: aws.Bool(true)},
@@ -96,7 +96,7 @@ func TestE2E_ListUsers_Filter(t *testing.T) {
 }
 
 func TestE2E_ListUsers_AttributesToGet(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	poolID, _ := ts.basicPool(cip.CreateUserPoolInput{})
 	ts.confirmedUser(poolID, "alice", goodPassword, attr("email", "alice@example.com"), attr("given_name", "Alice"), attr("family_name", "A"))
 	out, err := ts.cip.ListUsers(ctxT(t), &cip.ListUsersInput{UserPoolId: &poolID, AttributesToGet: []string{"email", "given_name"}})
@@ -124,7 +124,7 @@ func TestE2E_ListUsers_AttributesToGet(t *testing.T) {
 }
 
 func TestE2E_ListUsers_Pagination(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	poolID, _ := ts.basicPool(cip.CreateUserPoolInput{})
 	const n = 130

@@ -13,7 +13,7 @@ import (
 )
 
 func TestE2E_CreateUserPool_Defaults(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	created := ts.pool(cip.CreateUserPoolInput{PoolName: aws.String("defaults")})
 	if !regexp.MustCompile(`^us-east-1_[0-9A-Za-z]{9}$`).MatchString(aws.ToString(created.Id)) {
@@ -125,7 +125,7 @@ func schemaByName(schema []types.SchemaAttributeType) map[string]types.SchemaAtt
 }
 
 func TestE2E_CreateUserPool_CustomAttributes(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	p := ts.pool(cip.CreateUserPoolInput{Schema: []types.SchemaAttributeType{
 		{Name: aws.String("tier"), AttributeDataType: types.AttributeDataTypeString, Mutable: aws.Bool(true)},
@@ -175,7 +175,7 @@ func TestE2E_CreateUserPool_CustomAttributes(t *testing.T) {
 
 	// The custom attribute is usable on users.
 	_, err = ts.cip.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: p.Id, Username: aws.String("u"),
-		MessageAction: types.MessageActionTypeSuppress,
+		MessageAction:  types.MessageActionTypeSuppress,
 		UserAttributes: []types.AttributeType{attr("custom:tier", "gold"), attr("custom:score", "7"), attr("given_name", "G")}})
 	if err != nil {
 		t.Fatalf("AdminCreateUser with custom attributes: %v", err)
@@ -186,7 +186,7 @@ func TestE2E_CreateUserPool_CustomAttributes(t *testing.T) {
 }
 
 func TestE2E_CreateUserPool_UsernameAndAliasAttributes(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	_, err := ts.cip.CreateUserPool(ctxT(t), &cip.CreateUserPoolInput{PoolName: aws.String("both"),
 		UsernameAttributes: []types.UsernameAttributeType{types.UsernameAttributeTypeEmail},
 		AliasAttributes:    []types.AliasAttributeType{types.AliasAttributeTypePreferredUsername}})
@@ -204,7 +204,7 @@ func TestE2E_CreateUserPool_UsernameAndAliasAttributes(t *testing.T) {
 }
 
 func TestE2E_UpdateUserPool_ReplaceSemantics(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	lambda := "arn:aws:lambda:us-east-1:123456789012:function:presignup"
 	p := ts.pool(cip.CreateUserPoolInput{
@@ -254,7 +254,7 @@ func TestE2E_UpdateUserPool_ReplaceSemantics(t *testing.T) {
 }
 
 func TestE2E_DescribeUserPool_Unknown(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	_, err := ts.cip.DescribeUserPool(ctxT(t), &cip.DescribeUserPoolInput{UserPoolId: aws.String("us-east-1_AAAAAAAAA")})
 	wantErr(t, "DescribeUserPool unknown", err, "ResourceNotFoundException")
 	if err != nil && !strings.Contains(err.Error(), "User pool us-east-1_AAAAAAAAA does not exist.") {
@@ -263,7 +263,7 @@ func TestE2E_DescribeUserPool_Unknown(t *testing.T) {
 }
 
 func TestE2E_ListUserPools_Pagination(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	want := map[string]string{}
 	for i := range 7 {
@@ -317,7 +317,7 @@ func TestE2E_ListUserPools_Pagination(t *testing.T) {
 }
 
 func TestE2E_DeleteUserPool(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	p := ts.pool(cip.CreateUserPoolInput{DeletionProtection: types.DeletionProtectionTypeActive})
 	c := ts.client(*p.Id, cip.CreateUserPoolClientInput{})
@@ -347,7 +347,7 @@ func TestE2E_DeleteUserPool(t *testing.T) {
 }
 
 func TestE2E_DescribeUserPool_EstimatedNumberOfUsers(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	p := ts.pool(cip.CreateUserPoolInput{})
 	for _, u := range []string{"a", "b", "c"} {
 		ts.confirmedUser(*p.Id, u, goodPassword)

@@ -15,7 +15,7 @@ func TestE2E_RestartKeepsData(t *testing.T) {
 	// default server key file; a fixed public URL keeps the issuer stable
 	// across the two listeners' ports.
 	onDisk := func(m *Main) { m.DB, m.DataDir, m.PublicURL = "", dir, "http://tarn.example.test:9229" }
-	ts := startTarn(t, onDisk)
+	ts := startAdminTarn(t, onDisk)
 	ctx := ctxT(t)
 	p := ts.pool(cip.CreateUserPoolInput{PoolName: aws.String("durable")})
 	poolID := *p.Id
@@ -43,7 +43,7 @@ func TestE2E_RestartKeepsData(t *testing.T) {
 		t.Fatalf("Close: %v", err)
 	}
 
-	ts2 := startTarn(t, onDisk)
+	ts2 := startAdminTarn(t, onDisk)
 	g := ts2.adminGet(poolID, "alice")
 	am := attrMap(g.UserAttributes)
 	if aws.ToString(g.Username) != "alice" || g.UserStatus != types.UserStatusTypeConfirmed || am["sub"] != sub || am["email"] != "alice@example.com" {

@@ -13,7 +13,7 @@ import (
 )
 
 func TestE2E_Tokens_Claims(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	poolID, clientID := ts.basicPool(cip.CreateUserPoolInput{Schema: []types.SchemaAttributeType{
 		{Name: aws.String("tier"), AttributeDataType: types.AttributeDataTypeString, Mutable: aws.Bool(true)},
@@ -181,4 +181,3 @@ func flipLast(sig string) string {
 	}
 	return string(b)
 }
-

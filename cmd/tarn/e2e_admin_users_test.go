@@ -13,7 +13,7 @@ import (
 var uuidShape = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 
 func TestE2E_AdminCreateUser(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	poolID, clientID := ts.basicPool(cip.CreateUserPoolInput{})
 
@@ -96,7 +96,7 @@ func TestE2E_AdminCreateUser(t *testing.T) {
 }
 
 func TestE2E_AdminCreateUser_MessageActions(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	poolID, clientID := ts.basicPool(cip.CreateUserPoolInput{})
 
@@ -150,7 +150,7 @@ func TestE2E_AdminCreateUser_MessageActions(t *testing.T) {
 }
 
 func TestE2E_AdminCreateUser_Validation(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	poolID, _ := ts.basicPool(cip.CreateUserPoolInput{})
 	cases := []struct {
@@ -178,7 +178,7 @@ func TestE2E_AdminCreateUser_Validation(t *testing.T) {
 }
 
 func TestE2E_AdminGetUser(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	poolID, _ := ts.basicPool(cip.CreateUserPoolInput{})
 	ts.confirmedUser(poolID, "alice", goodPassword, attr("email", "alice@example.com"), attr("given_name", "Alice"))
@@ -204,7 +204,7 @@ func TestE2E_AdminGetUser(t *testing.T) {
 }
 
 func TestE2E_AdminUpdateAndDeleteUserAttributes(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	poolID, clientID := ts.basicPool(cip.CreateUserPoolInput{Schema: []types.SchemaAttributeType{
 		{Name: aws.String("tier"), AttributeDataType: types.AttributeDataTypeString, Mutable: aws.Bool(true)},
@@ -284,7 +284,7 @@ func TestE2E_AdminUpdateAndDeleteUserAttributes(t *testing.T) {
 }
 
 func TestE2E_AdminDisableEnableUser(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	poolID, clientID := ts.basicPool(cip.CreateUserPoolInput{})
 	ts.confirmedUser(poolID, "alice", goodPassword)
@@ -329,7 +329,7 @@ func TestE2E_AdminDisableEnableUser(t *testing.T) {
 }
 
 func TestE2E_AdminSetUserPassword(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	poolID, clientID := ts.basicPool(cip.CreateUserPoolInput{})
 	_, err := ts.cip.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &poolID, Username: aws.String("alice"), MessageAction: types.MessageActionTypeSuppress})
@@ -372,7 +372,7 @@ func TestE2E_AdminSetUserPassword(t *testing.T) {
 }
 
 func TestE2E_AdminResetUserPassword(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	poolID, clientID := ts.basicPool(cip.CreateUserPoolInput{})
 	ts.confirmedUser(poolID, "alice", goodPassword, attr("email", "alice@example.com"), attr("email_verified", "true"))
@@ -422,7 +422,7 @@ func wrongCode(c string) string {
 }
 
 func TestE2E_AdminConfirmSignUp(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	poolID, clientID := ts.basicPool(cip.CreateUserPoolInput{AutoVerifiedAttributes: []types.VerifiedAttributeType{"email"}})
 	_, err := ts.cip.SignUp(ctx, &cip.SignUpInput{ClientId: &clientID, Username: aws.String("alice"), Password: aws.String(goodPassword),
@@ -454,7 +454,7 @@ func TestE2E_AdminConfirmSignUp(t *testing.T) {
 }
 
 func TestE2E_AdminUserGlobalSignOut(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	poolID, clientID := ts.basicPool(cip.CreateUserPoolInput{})
 	ts.confirmedUser(poolID, "alice", goodPassword)
@@ -490,7 +490,7 @@ func TestE2E_AdminUserGlobalSignOut(t *testing.T) {
 }
 
 func TestE2E_AdminDeleteUser(t *testing.T) {
-	ts := startTarn(t)
+	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	poolID, clientID := ts.basicPool(cip.CreateUserPoolInput{})
 	ts.confirmedUser(poolID, "alice", goodPassword)

@@ -62,6 +62,9 @@ type Main struct {
 	// GoFunctions are in-process trigger functions by function name, for
 	// tests and for embedding tarn.
 	GoFunctions map[string]lambda.GoFunc
+	// TriggerTimeout is the per-attempt deadline of a trigger invocation
+	// (default 5 s, as AWS); tests shorten it.
+	TriggerTimeout time.Duration
 
 	lambdas *lambda.Host
 
@@ -149,6 +152,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	dispatcher := &triggers.Dispatcher{
 		Invoker: host,
 		Logger:  log,
+		Timeout: m.TriggerTimeout,
 		Record: func(ctx context.Context, inv cognito.Invocation) {
 			if err := st.AddInvocation(context.WithoutCancel(ctx), inv); err != nil {
 				log.Error("record invocation", "error", err)
