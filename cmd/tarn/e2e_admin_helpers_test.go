@@ -11,7 +11,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"io"
 	"math/big"
 	"net/http"
 	"strings"
@@ -24,37 +23,11 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
-// startAdminTarn is startTarn with an SDK client that cannot hit the
-// aws-sdk-go-v2/smithy-go request-body race (aws/aws-sdk-go-v2#1825,
-// #2737): smithy's ClientHandler closes the request body right after
-// client.Do, while net/http's write loop may still be reading it for
-// trailing bytes; against a fast local server the transport then closes the
-// connection under the response body ("use of closed network connection",
-// about 1 call in 300).
+// startAdminTarn is startTarn; the harness's SDK client already avoids
+// the SDK's request-body race (see bufferedBodyClient).
 func startAdminTarn(t testing.TB, configure ...func(m *Main)) *tarnServer {
 	t.Helper()
-	ts := startTarn(t, configure...)
-	ts.cip = cip.New(ts.cip.Options(), func(o *cip.Options) {
-		o.HTTPClient = &http.Client{Transport: ownBody{http.DefaultTransport.(*http.Transport).Clone()}}
-	})
-	return ts
-}
-
-// ownBody hands the transport its own copy of the request body, so the
-// SDK's close of its body cannot race the transport's write loop.
-type ownBody struct{ next http.RoundTripper }
-
-func (o ownBody) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Body != nil && r.Body != http.NoBody {
-		b, err := io.ReadAll(r.Body)
-		r.Body.Close()
-		if err != nil {
-			return nil, err
-		}
-		r = r.Clone(r.Context())
-		r.Body = io.NopCloser(bytes.NewReader(b))
-	}
-	return o.next.RoundTrip(r)
+	return startTarn(t, configure...)
 }
 
 // noValidation drops the SDK's client-side input validation, so that a

@@ -280,20 +280,20 @@ func TestTrigger_EventsOfEveryFlow(t *testing.T) {
 	trWant(t, src, req, "clientMetadata", `{"k":"v"}`)
 
 	// Forgot password.
-	if _, err := ts.cip.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: &clientID, Username: aws.String("bobby"),
+	if _, err := ts.cip.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: &clientID, Username: aws.String("autocarl"),
 		ClientMetadata: map[string]string{"brand": "acme"}}); err != nil {
 		t.Fatal(err)
 	}
 	src = "CustomMessage_ForgotPassword"
-	req, _ = trEnvelope(t, rec.last(t, src), src, poolID, "bobby", clientID)
+	req, _ = trEnvelope(t, rec.last(t, src), src, poolID, "autocarl", clientID)
 	trWant(t, src, req, "clientMetadata", `{"brand":"acme"}`)
-	if _, err := ts.cip.ConfirmForgotPassword(ctx, &cip.ConfirmForgotPasswordInput{ClientId: &clientID, Username: aws.String("bobby"),
-		ConfirmationCode: aws.String(ts.lastCode(poolID, "bobby")), Password: aws.String("N3w-Passw0rd!"),
+	if _, err := ts.cip.ConfirmForgotPassword(ctx, &cip.ConfirmForgotPasswordInput{ClientId: &clientID, Username: aws.String("autocarl"),
+		ConfirmationCode: aws.String(ts.lastCode(poolID, "autocarl")), Password: aws.String("N3w-Passw0rd!"),
 		ClientMetadata: map[string]string{"reset": "1"}}); err != nil {
 		t.Fatal(err)
 	}
 	src = "PostConfirmation_ConfirmForgotPassword"
-	req, _ = trEnvelope(t, rec.last(t, src), src, poolID, "bobby", clientID)
+	req, _ = trEnvelope(t, rec.last(t, src), src, poolID, "autocarl", clientID)
 	trUserAttrs(t, src, req, "CONFIRMED", nil)
 	trWant(t, src, req, "clientMetadata", `{"reset":"1"}`)
 
