@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -180,9 +181,10 @@ func TestTrigger_InvokeRunner(t *testing.T) {
 		t.Fatal("the remote function's autoConfirmUser was not applied")
 	}
 	mu.Lock()
-	defer mu.Unlock()
-	if len(paths) != 1 || paths[0] != "POST /2015-03-31/functions/remote-presignup/invocations" {
-		t.Fatalf("Lambda API requests %q", paths)
+	got := slices.Clone(paths)
+	mu.Unlock()
+	if len(got) != 1 || got[0] != "POST /2015-03-31/functions/remote-presignup/invocations" {
+		t.Fatalf("Lambda API requests %q", got)
 	}
 	inv := ts.trLastInvocation(poolID, "PreSignUp")
 	if inv.Runner != "invoke" || inv.Outcome != "ok" {
