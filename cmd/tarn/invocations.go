@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -41,13 +40,7 @@ func runInvocations(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 	if *asJSON {
-		var buf bytes.Buffer
-		if err := json.Indent(&buf, raw, "", "  "); err != nil {
-			return fmt.Errorf("invocations: server sent invalid JSON: %w", err)
-		}
-		buf.WriteByte('\n')
-		_, err := stdout.Write(buf.Bytes())
-		return err
+		return writeIndented(stdout, raw, "invocations")
 	}
 	var invs []cognito.Invocation
 	if err := json.Unmarshal(raw, &invs); err != nil {

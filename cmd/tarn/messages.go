@@ -35,13 +35,7 @@ func runMessages(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	if *asJSON {
-		var buf bytes.Buffer
-		if err := json.Indent(&buf, raw, "", "  "); err != nil {
-			return fmt.Errorf("messages: server sent invalid JSON: %w", err)
-		}
-		buf.WriteByte('\n')
-		_, err := stdout.Write(buf.Bytes())
-		return err
+		return writeIndented(stdout, raw, "messages")
 	}
 	var msgs []cognito.Message
 	if err := json.Unmarshal(raw, &msgs); err != nil {
@@ -60,6 +54,17 @@ func fetchMessages(ctx context.Context, endpoint, poolID, username string) ([]by
 		q.Set("username", username)
 	}
 	return fetchList(ctx, endpoint, "/_tarn/messages", q, "messages")
+}
+
+// writeIndented prints a JSON answer of the server, indented.
+func writeIndented(w io.Writer, raw []byte, what string) error {
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, raw, "", "  "); err != nil {
+		return fmt.Errorf("%s: server sent invalid JSON: %w", what, err)
+	}
+	buf.WriteByte('\n')
+	_, err := w.Write(buf.Bytes())
+	return err
 }
 
 // fetchList GETs one of tarn's /_tarn listings and returns its JSON body;

@@ -19,11 +19,8 @@ type ForgotPasswordInput struct {
 // ForgotPassword sends a password-reset code (valid 1 h) to the user's
 // verified recovery channel. It changes neither the status nor the password.
 func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordInput) (*CodeDeliveryOutput, error) {
-	client, pool, err := s.clientPool(ctx, in.ClientId)
+	client, pool, err := s.publicRequest(ctx, in.ClientId, in.SecretHash, in.Username)
 	if err != nil {
-		return nil, err
-	}
-	if err := checkSecretHash(&client, in.SecretHash, in.Username); err != nil {
 		return nil, err
 	}
 	hidden := &CodeDeliveryOutput{CodeDeliveryDetails: simulatedDelivery(in.Username)}
@@ -77,11 +74,8 @@ type ConfirmForgotPasswordInput struct {
 // ConfirmForgotPassword sets a new password with a reset code; the user
 // becomes CONFIRMED (from CONFIRMED or RESET_REQUIRED).
 func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPasswordInput) (*Empty, error) {
-	client, pool, err := s.clientPool(ctx, in.ClientId)
+	client, pool, err := s.publicRequest(ctx, in.ClientId, in.SecretHash, in.Username)
 	if err != nil {
-		return nil, err
-	}
-	if err := checkSecretHash(&client, in.SecretHash, in.Username); err != nil {
 		return nil, err
 	}
 	u, err := s.publicUser(ctx, &client, &pool, in.Username, errCodeMismatch)

@@ -18,6 +18,16 @@ func (s *Service) clientPool(ctx context.Context, clientID string) (cognito.User
 	return c, p, err
 }
 
+// publicRequest loads the client and pool of a public request that names
+// a user and checks its SecretHash (computed over the Username as sent).
+func (s *Service) publicRequest(ctx context.Context, clientID, hash, username string) (cognito.UserPoolClient, cognito.UserPool, error) {
+	client, pool, err := s.clientPool(ctx, clientID)
+	if err != nil {
+		return client, pool, err
+	}
+	return client, pool, checkSecretHash(&client, hash, username)
+}
+
 // SignUpInput is the SignUp request.
 type SignUpInput struct {
 	ClientId       string            `json:"ClientId" aws:"required,len=1-128,pattern=[\\w+]+"`
@@ -39,11 +49,8 @@ type SignUpOutput struct {
 // SignUp registers a user (UNCONFIRMED) and sends a confirmation code to an
 // auto-verified attribute. Nothing is stored when any check fails.
 func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, error) {
-	client, pool, err := s.clientPool(ctx, in.ClientId)
+	client, pool, err := s.publicRequest(ctx, in.ClientId, in.SecretHash, in.Username)
 	if err != nil {
-		return nil, err
-	}
-	if err := checkSecretHash(&client, in.SecretHash, in.Username); err != nil {
 		return nil, err
 	}
 	if pool.AdminCreateUserConfig != nil && pool.AdminCreateUserConfig.AllowAdminCreateUserOnly {
@@ -184,11 +191,8 @@ type ConfirmSignUpInput struct {
 // ConfirmSignUp confirms a user with the code sent at sign-up and marks the
 // attribute it went to verified.
 func (s *Service) ConfirmSignUp(ctx context.Context, in *ConfirmSignUpInput) (*Empty, error) {
-	client, pool, err := s.clientPool(ctx, in.ClientId)
+	client, pool, err := s.publicRequest(ctx, in.ClientId, in.SecretHash, in.Username)
 	if err != nil {
-		return nil, err
-	}
-	if err := checkSecretHash(&client, in.SecretHash, in.Username); err != nil {
 		return nil, err
 	}
 	u, err := s.publicUser(ctx, &client, &pool, in.Username, errCodeMismatch)
@@ -246,11 +250,8 @@ func (h hiddenDelivery) Error() string { return "hidden delivery" }
 // ResendConfirmationCode sends a new sign-up code (the old one stops
 // working).
 func (s *Service) ResendConfirmationCode(ctx context.Context, in *ResendConfirmationCodeInput) (*CodeDeliveryOutput, error) {
-	client, pool, err := s.clientPool(ctx, in.ClientId)
+	client, pool, err := s.publicRequest(ctx, in.ClientId, in.SecretHash, in.Username)
 	if err != nil {
-		return nil, err
-	}
-	if err := checkSecretHash(&client, in.SecretHash, in.Username); err != nil {
 		return nil, err
 	}
 	u, err := s.publicUser(ctx, &client, &pool, in.Username, hiddenDelivery{simulatedDelivery(in.Username)})
