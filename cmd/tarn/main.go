@@ -3,6 +3,7 @@
 //	tarn [serve] [flags]   run the server (the default command)
 //	tarn messages [flags]  print the outbox of a running server
 //	tarn invocations [flags]  print the trigger invocation log
+//	tarn keys rotate [flags]  rotate the pools' signing keys
 //	tarn version           print the version
 //
 // Every serve flag has a TARN_* environment variable; a flag given on the
@@ -43,6 +44,7 @@ const usage = `Usage:
   tarn [serve] [flags]   run the server (default)
   tarn messages [flags]  print the outbox of a running server
   tarn invocations [flags]  print the trigger invocation log of a running server
+  tarn keys rotate [flags]  rotate the signing keys of one pool or all (opens the database)
   tarn version           print the version
 
 Run "tarn <command> -h" for the flags of a command.
@@ -63,6 +65,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return runMessages(ctx, args, stdout, stderr)
 	case "invocations":
 		return runInvocations(ctx, args, stdout, stderr)
+	case "keys":
+		return runKeys(ctx, args, stdout, stderr, getenv)
 	case "version":
 		fmt.Fprintf(stdout, "tarn %s (%s %s/%s)\n", versionString(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return nil

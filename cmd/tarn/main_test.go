@@ -47,7 +47,7 @@ func TestMain_HealthAndUnknownOperation(t *testing.T) {
 	}
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || strings.TrimSpace(string(b)) != `{"status":"ok"}` {
+	if resp.StatusCode != 200 || strings.TrimSpace(string(b)) != `{"status":"ok","database":"ok"}` {
 		t.Errorf("health: status %d body %s", resp.StatusCode, b)
 	}
 

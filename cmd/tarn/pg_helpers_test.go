@@ -105,6 +105,12 @@ func clusterNode(dsn string) func(m *Main) {
 		m.DB = dsn
 		m.ServerKey = clusterKey
 		m.PublicURL = clusterURL
+		// Bounded pools: the tests' clusters share one server's
+		// max_connections (100 by default).
+		m.DBMaxOpenConns = 8
+		if os.Getenv("TARN_TEST_LOG") != "" { // the nodes' logs, for debugging
+			m.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		}
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"strconv"
+	"time"
 
 	"github.com/tarn-idp/tarn/internal/seal"
 )
@@ -49,6 +50,10 @@ func parseServeFlags(args []string, stderr io.Writer, getenv func(string) string
 	e.String(&m.ServerKeyFile, "server-key-file", "TARN_SERVER_KEY_FILE", "", "`file` holding the key that seals secrets at rest, created if absent (default <data-dir>/server.key; TARN_SERVER_KEY, base64 or hex, wins)")
 	e.String(&m.ConfigFile, "config", "TARN_CONFIG", "", "YAML configuration `file` (trigger functions)")
 	e.String(&m.LambdaEndpoint, "lambda-endpoint", "TARN_LAMBDA_ENDPOINT", "", "Lambda Invoke API base `URL` for functions the configuration does not declare")
+	e.Int(&m.DBMaxOpenConns, "db-max-open-conns", "TARN_DB_MAX_OPEN_CONNS", 0, "most `connections` open to the database (0: 32 on PostgreSQL); nodes × this must stay below the server's limit")
+	e.Int(&m.DBMaxIdleConns, "db-max-idle-conns", "TARN_DB_MAX_IDLE_CONNS", 0, "most idle database `connections` kept open (0: 8 on PostgreSQL)")
+	e.Duration(&m.DBConnMaxLifetime, "db-conn-max-lifetime", "TARN_DB_CONN_MAX_LIFETIME", 0, "close database connections after this `duration` (0: never)")
+	e.Duration(&m.KeyRotationInterval, "key-rotation-interval", "TARN_KEY_ROTATION_INTERVAL", 0, "rotate each pool's signing keys when they are this old, e.g. 720h (0: never; tarn keys rotate does it by hand)")
 	e.String(&logFormat, "log-format", "TARN_LOG_FORMAT", "text", "log format: text or json")
 	e.String(&logLevel, "log-level", "TARN_LOG_LEVEL", "info", "log level: debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
@@ -59,6 +64,9 @@ func parseServeFlags(args []string, stderr io.Writer, getenv func(string) string
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("serve: unexpected arguments %q", fs.Args())
+	}
+	if m.DBMaxOpenConns < 0 || m.DBMaxIdleConns < 0 || m.DBConnMaxLifetime < 0 || m.KeyRotationInterval < 0 {
+		return nil, errors.New("serve: --db-* settings and --key-rotation-interval must not be negative")
 	}
 	if v := getenv("TARN_SERVER_KEY"); v != "" {
 		key, err := seal.ParseKey(v)
@@ -104,6 +112,28 @@ func (e *envFlags) String(p *string, name, env, def, usage string) {
 		def = v
 	}
 	e.fs.StringVar(p, name, def, usage+" [$"+env+"]")
+}
+
+func (e *envFlags) Int(p *int, name, env string, def int, usage string) {
+	if v := e.getenv(env); v != "" {
+		n, err := strconv.Atoi(v)
+		if (err != nil || n < 0) && e.err == nil {
+			e.err = fmt.Errorf("%s: want a non-negative integer, got %q", env, v)
+		}
+		def = n
+	}
+	e.fs.IntVar(p, name, def, usage+" [$"+env+"]")
+}
+
+func (e *envFlags) Duration(p *time.Duration, name, env string, def time.Duration, usage string) {
+	if v := e.getenv(env); v != "" {
+		d, err := time.ParseDuration(v)
+		if (err != nil || d < 0) && e.err == nil {
+			e.err = fmt.Errorf("%s: want a duration such as 90s or 720h, got %q", env, v)
+		}
+		def = d
+	}
+	e.fs.DurationVar(p, name, def, usage+" [$"+env+"]")
 }
 
 func (e *envFlags) Bool(p *bool, name, env string, def bool, usage string) {

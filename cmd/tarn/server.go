@@ -66,6 +66,35 @@ type Main struct {
 	// (default 5 s, as AWS); tests shorten it.
 	TriggerTimeout time.Duration
 
+	// DBMaxOpenConns, DBMaxIdleConns and DBConnMaxLifetime tune the
+	// database connection pool (0: sqlstore's defaults).
+	DBMaxOpenConns    int
+	DBMaxIdleConns    int
+	DBConnMaxLifetime time.Duration
+
+	// KeyRotationInterval turns on scheduled rotation of the pools' signing
+	// keys (0: off): a pool's key for ID or access tokens is rotated once
+	// it is this old. Every node may run the schedule; they agree through
+	// the database, so a due key is rotated once.
+	KeyRotationInterval time.Duration
+	// KeyPublishAhead is how long a new key is published in the JWKS
+	// before it signs (default 10 minutes); KeyRetain how long a retired
+	// key stays published after that (default 24 hours, the longest ID or
+	// access token lifetime).
+	KeyPublishAhead time.Duration
+	KeyRetain       time.Duration
+
+	// clock replaces time.Now for the flows, the keys and the rotation
+	// schedule (tests); rotationCheck is how often the schedule looks for
+	// due keys (default: a minute, or the interval when shorter);
+	// rotationPassed, when set, is called after each look.
+	clock          func() time.Time
+	rotationCheck  time.Duration
+	rotationPassed func()
+	tokens         *tokens.Service
+	stopRotation   context.CancelFunc
+	rotationDone   chan struct{}
+
 	lambdas *lambda.Host
 
 	store    *sqlstore.Store
@@ -103,7 +132,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	st, err := sqlstore.Open(ctx, dsn)
+	st, err := sqlstore.OpenWithOptions(ctx, dsn, sqlstore.Options{
+		MaxOpenConns: m.DBMaxOpenConns, MaxIdleConns: m.DBMaxIdleConns, ConnMaxLifetime: m.DBConnMaxLifetime,
+	})
 	if err != nil {
 		return fmt.Errorf("open database (%s): %w", kind, err)
 	}
@@ -160,10 +191,13 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		},
 	}
 
+	tok := tokens.New(st, sealer)
+	tok.Now = m.clock
 	svc := userpool.New(userpool.Config{
 		Triggers: dispatcher,
 		Store:    st,
-		Tokens:   tokens.New(st, sealer),
+		Tokens:   tok,
+		Now:      m.clock,
 		Sealer:   sealer,
 		Region:   m.Region,
 		Issuer:   m.issuer(publicURL),
@@ -172,14 +206,20 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	handler := api.New(api.Config{
 		Ops:     api.Operations(svc),
 		Backend: svc,
+		// The balancer's probe: the database answers within 2 seconds.
 		Health: func(ctx context.Context) error {
+			ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+			defer cancel()
 			_, err := st.ListPools(ctx, store.Page{Limit: 1})
 			return err
 		},
 		Logger: log,
 	})
 
-	m.store, m.ln = st, ln
+	m.store, m.ln, m.tokens = st, ln, tok
+	if m.KeyRotationInterval > 0 {
+		m.startKeyRotation()
+	}
 	m.srv = &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -211,6 +251,11 @@ func (m *Main) Close() error {
 			errs = append(errs, err)
 		}
 	}
+	if m.stopRotation != nil {
+		m.stopRotation()
+		<-m.rotationDone
+		m.stopRotation = nil
+	}
 	if m.lambdas != nil {
 		errs = append(errs, m.lambdas.Close())
 		m.lambdas = nil
@@ -237,6 +282,12 @@ func (m *Main) setDefaults() {
 	}
 	if m.Logger == nil {
 		m.Logger = slog.Default()
+	}
+	if m.KeyPublishAhead == 0 {
+		m.KeyPublishAhead = defaultPublishAhead
+	}
+	if m.KeyRetain == 0 {
+		m.KeyRetain = defaultRetain
 	}
 }
 

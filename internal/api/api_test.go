@@ -410,8 +410,8 @@ func TestHealth(t *testing.T) {
 		body   string
 	}{
 		{"no check", nil, 200, `{"status":"ok"}`},
-		{"healthy", func(context.Context) error { return nil }, 200, `{"status":"ok"}`},
-		{"unhealthy", func(context.Context) error { return errors.New("db down") }, 503, `{"error":"db down","status":"unavailable"}`},
+		{"healthy", func(context.Context) error { return nil }, 200, `{"status":"ok","database":"ok"}`},
+		{"unhealthy", func(context.Context) error { return errors.New("db down") }, 503, `{"status":"unavailable","database":"unreachable","error":"db down"}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -10,16 +10,26 @@ import (
 // The GET endpoints answer plain JSON (application/json), errors as
 // {"__type":…,"message":…} with 404 for an unknown pool.
 
+// serveHealth is the load balancer's probe: 200 {"status":"ok","database":"ok"}
+// when Config.Health (the database check) passes, else 503
+// {"status":"unavailable","database":"unreachable","error":…}.
 func (s *server) serveHealth(w http.ResponseWriter, r *http.Request) {
-	if s.health != nil {
-		if err := s.health(r.Context()); err != nil {
-			info(w).cause = err
-			writeJSON(w, http.StatusServiceUnavailable, "application/json",
-				map[string]string{"status": "unavailable", "error": err.Error()})
-			return
-		}
+	type healthBody struct {
+		Status   string `json:"status"`
+		Database string `json:"database,omitempty"`
+		Error    string `json:"error,omitempty"`
 	}
-	writeJSON(w, http.StatusOK, "application/json", map[string]string{"status": "ok"})
+	if s.health == nil {
+		writeJSON(w, http.StatusOK, "application/json", healthBody{Status: "ok"})
+		return
+	}
+	if err := s.health(r.Context()); err != nil {
+		info(w).cause = err
+		writeJSON(w, http.StatusServiceUnavailable, "application/json",
+			healthBody{Status: "unavailable", Database: "unreachable", Error: err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, "application/json", healthBody{Status: "ok", Database: "ok"})
 }
 
 // serveMessages lists the outbox, oldest first (newest last), filtered by

@@ -311,7 +311,11 @@ func (s *Service) private(k *key) (*rsa.PrivateKey, error) {
 
 // createKey generates and stores a key of use for pool.
 func (s *Service) createKey(ctx context.Context, pool, use string, now, notBefore time.Time) (cognito.Key, error) {
-	id := uuid.NewString()
+	return s.createKeyID(ctx, uuid.NewString(), pool, use, now, notBefore)
+}
+
+// createKeyID is createKey with the key's ID chosen by the caller.
+func (s *Service) createKeyID(ctx context.Context, id, pool, use string, now, notBefore time.Time) (cognito.Key, error) {
 	var material, public []byte
 	if use == useSession {
 		material = make([]byte, 32)
@@ -355,6 +359,13 @@ func (s *Service) createKey(ctx context.Context, pool, use string, now, notBefor
 // on several nodes at once is safe: every new key is published, and all
 // nodes pick the same signing key.
 func (s *Service) Rotate(ctx context.Context, poolID, use string, publishAhead, retain time.Duration) error {
+	return s.rotate(ctx, poolID, use, uuid.NewString(), publishAhead, retain)
+}
+
+// rotate is Rotate with the new key's ID chosen by the caller; when a key
+// with that ID exists it fails with store.ErrAlreadyExists before touching
+// any other key.
+func (s *Service) rotate(ctx context.Context, poolID, use, id string, publishAhead, retain time.Duration) error {
 	if !signingUse(use) {
 		return fmt.Errorf("tokens: cannot rotate keys of use %q", use)
 	}
@@ -362,7 +373,7 @@ func (s *Service) Rotate(ctx context.Context, poolID, use string, publishAhead, 
 		return errors.New("tokens: publishAhead and retain must not be negative")
 	}
 	now := s.now()
-	fresh, err := s.createKey(ctx, poolID, use, now, now.Add(publishAhead))
+	fresh, err := s.createKeyID(ctx, id, poolID, use, now, now.Add(publishAhead))
 	if err != nil {
 		return err
 	}

@@ -67,7 +67,10 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 	if u.Credential, err = s.sealPassword(pool.Id, username, tmp); err != nil {
 		return nil, err
 	}
-	if _, err := s.findUser(ctx, &pool, in.Username); err == nil {
+	if found, err := s.userExists(ctx, s.st, &pool, in.Username); err != nil || found {
+		if err != nil {
+			return nil, err
+		}
 		return nil, cognito.Errorf(cognito.UsernameExists, "User account already exists")
 	}
 	// Pre sign-up runs before anything is stored; its flags are ignored for
@@ -83,7 +86,10 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 		}
 	}
 	err = s.st.Tx(ctx, func(st store.Store) error {
-		if _, err := s.findUserIn(ctx, st, &pool, in.Username); err == nil {
+		if found, err := s.userExists(ctx, st, &pool, in.Username); err != nil || found {
+			if err != nil {
+				return err
+			}
 			return cognito.Errorf(cognito.UsernameExists, "User account already exists")
 		}
 		if err := s.createUser(ctx, st, &pool, &u, in.ForceAliasCreation); err != nil {

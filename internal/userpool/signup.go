@@ -83,7 +83,10 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 	if u.Credential, err = s.sealPassword(pool.Id, username, in.Password); err != nil {
 		return nil, err
 	}
-	if _, err := s.findUser(ctx, &pool, username); err == nil {
+	if found, err := s.userExists(ctx, s.st, &pool, username); err != nil || found {
+		if err != nil {
+			return nil, err
+		}
 		return nil, existsError(&pool)
 	}
 	// Pre sign-up decides before anything is stored: a function that
@@ -118,7 +121,10 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 	out := &SignUpOutput{UserSub: sub}
 	err = s.st.Tx(ctx, func(st store.Store) error {
 		out.CodeDeliveryDetails = nil
-		if _, err := s.findUserIn(ctx, st, &pool, username); err == nil {
+		if found, err := s.userExists(ctx, st, &pool, username); err != nil || found {
+			if err != nil {
+				return err
+			}
 			return existsError(&pool)
 		}
 		// An auto-verified alias moves to the new user (§7.3).

@@ -38,6 +38,19 @@ func (s *Service) findUserIn(ctx context.Context, st store.Store, pool *cognito.
 	return cognito.User{}, cognito.ErrUserNotFound()
 }
 
+// userExists reports whether name resolves to a user of the pool (in st);
+// errors other than "not found" are returned, never taken for absence.
+func (s *Service) userExists(ctx context.Context, st store.Store, pool *cognito.UserPool, name string) (bool, error) {
+	_, err := s.findUserIn(ctx, st, pool, name)
+	switch {
+	case err == nil:
+		return true, nil
+	case cognito.ErrorCode(err) == cognito.UserNotFound:
+		return false, nil
+	}
+	return false, err
+}
+
 // userStoreError maps store errors of user writes to Cognito errors.
 func userStoreError(pool *cognito.UserPool, err error) error {
 	var alias *store.AliasExistsError

@@ -18,6 +18,7 @@ import (
 	"net/url"
 	"runtime"
 	"strings"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers driver "pgx"
 	_ "modernc.org/sqlite"             // registers driver "sqlite"
@@ -38,6 +39,9 @@ type Store struct {
 	writeSem chan struct{}
 	// tx is set on the Store bound to a transaction.
 	tx *sql.Tx
+	// doomed, on the Store bound to a transaction, keeps the first
+	// retryable failure (serialization failure, deadlock) seen in it.
+	doomed *error
 }
 
 var _ store.Store = (*Store)(nil)
@@ -49,6 +53,33 @@ var _ store.Store = (*Store)(nil)
 //	sqlite::memory:             a private in-memory SQLite database
 //	postgres://… postgresql://… a PostgreSQL (or CockroachDB) database
 func Open(ctx context.Context, dsn string) (*Store, error) {
+	return OpenWithOptions(ctx, dsn, Options{})
+}
+
+// Options tunes the connection pool of a Store. Zero fields keep the
+// defaults: on PostgreSQL 32 open and 8 idle connections that live
+// forever; on a SQLite file max(4, GOMAXPROCS) of each. A private in-memory
+// SQLite database always has exactly one connection (a second would see
+// another database), so Options do not apply to it.
+type Options struct {
+	// MaxOpenConns bounds the connections open to the database. Several
+	// nodes share the server's connection limit (max_connections on
+	// PostgreSQL): nodes × MaxOpenConns must stay below it.
+	MaxOpenConns int
+	// MaxIdleConns bounds the connections kept open while idle (at most
+	// MaxOpenConns).
+	MaxIdleConns int
+	// ConnMaxLifetime closes a connection this long after it was opened
+	// (0: never), so that a pooler or a failover behind a DNS name is
+	// picked up.
+	ConnMaxLifetime time.Duration
+}
+
+// OpenWithOptions is Open with connection pool settings.
+func OpenWithOptions(ctx context.Context, dsn string, opt Options) (*Store, error) {
+	if opt.MaxOpenConns < 0 || opt.MaxIdleConns < 0 || opt.ConnMaxLifetime < 0 {
+		return nil, fmt.Errorf("sqlstore: connection pool settings must not be negative")
+	}
 	var (
 		s   *Store
 		err error
@@ -65,6 +96,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if dsn != "sqlite::memory:" {
+		opt.apply(s.db)
 	}
 	if err := s.db.PingContext(ctx); err != nil {
 		s.db.Close()
@@ -122,6 +156,28 @@ func openPostgres(dsn string) (*Store, error) {
 	db.SetMaxOpenConns(32)
 	db.SetMaxIdleConns(8)
 	return &Store{db: db, d: postgresDialect}, nil
+}
+
+// apply sets the non-zero settings on db (database/sql caps the idle
+// connections at the open limit).
+func (o Options) apply(db *sql.DB) {
+	if o.MaxOpenConns > 0 {
+		db.SetMaxOpenConns(o.MaxOpenConns)
+	}
+	if o.MaxIdleConns > 0 {
+		db.SetMaxIdleConns(o.MaxIdleConns)
+	}
+	if o.ConnMaxLifetime > 0 {
+		db.SetConnMaxLifetime(o.ConnMaxLifetime)
+	}
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("sqlstore: ping %s: %w", s.d.name, err)
+	}
+	return nil
 }
 
 // Close releases the database connections. Closing the Store handed to a

@@ -120,8 +120,17 @@ func (s *Store) runTx(ctx context.Context, fn func(t *Store) error) (err error) 
 			_ = tx.Rollback()
 		}
 	}()
-	t := &Store{db: s.db, d: s.d, writeSem: s.writeSem, tx: tx}
-	if err := fn(t); err != nil {
+	var doomed error
+	t := &Store{db: s.db, d: s.d, writeSem: s.writeSem, tx: tx, doomed: &doomed}
+	err = fn(t)
+	if doomed != nil && !s.d.isRetryable(err) {
+		// A retryable failure dooms the whole transaction (PostgreSQL
+		// aborts it), even when fn went on after it, say by reading a
+		// lookup failure as "not found": run fn again rather than
+		// report what the aborted transaction made of the rest.
+		return fmt.Errorf("sqlstore: transaction failed earlier: %w", doomed)
+	}
+	if err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -139,6 +148,9 @@ func (s *Store) wrap(err error) error {
 	}
 	if s.d.isUniqueViolation(err) {
 		return fmt.Errorf("%w: %v", store.ErrAlreadyExists, err)
+	}
+	if s.doomed != nil && *s.doomed == nil && s.d.isRetryable(err) {
+		*s.doomed = err
 	}
 	return fmt.Errorf("sqlstore: %w", err)
 }

@@ -65,6 +65,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Concurrency/UpdateUser", testConcurrentUpdateUser},
 		{"Concurrency/CreateSameUsername", testConcurrentCreateSameUsername},
 		{"Concurrency/CreateSameAlias", testConcurrentCreateSameAlias},
+		{"Concurrency/CreateSameKeyID", testConcurrentCreateSameKeyID},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
