@@ -35,7 +35,7 @@ func NewClient() (*Client, error) {
 func NewClientWithA(a *big.Int) *Client {
 	return &Client{
 		a:    new(big.Int).Set(a),
-		bigA: new(big.Int).Exp(G, a, N),
+		bigA: expG(a),
 	}
 }
 
@@ -84,7 +84,7 @@ func (c *Client) Signature(nameForHash, userID, password, saltHex, srpBHex strin
 // secret returns the client's S = (B − k·g^x)^(a + u·x) mod N, with the
 // base reduced into [0, N) first.
 func (c *Client) secret(bigB, x, u *big.Int) *big.Int {
-	base := new(big.Int).Exp(G, x, N)
+	base := expG(x)
 	base.Mul(base, K)
 	base.Sub(bigB, base).Mod(base, N)
 	exp := new(big.Int).Mul(u, x)

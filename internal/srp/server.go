@@ -76,7 +76,7 @@ func NewServerChallenge(verifier *big.Int) (*ServerChallenge, error) {
 // exponent b: B = (k·v + g^b) mod N. It is deterministic and meant for test
 // vectors; it does not reject B = 0.
 func NewServerChallengeWithB(verifier, b *big.Int) *ServerChallenge {
-	bigB := new(big.Int).Exp(G, b, N)
+	bigB := expG(b)
 	kv := new(big.Int).Mul(K, verifier)
 	bigB.Add(bigB, kv).Mod(bigB, N)
 	return &ServerChallenge{B: bigB, PrivB: new(big.Int).Set(b)}

@@ -372,3 +372,18 @@ func TestFormatTimestampConvertsToUTC(t *testing.T) {
 		t.Errorf("FormatTimestamp = %q, want %q", got, want)
 	}
 }
+
+func TestExpG_MatchesExp(t *testing.T) {
+	for _, e := range []*big.Int{big.NewInt(0), big.NewInt(1), big.NewInt(255), big.NewInt(256),
+		new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 256), big.NewInt(1)), new(big.Int).Lsh(big.NewInt(1), 300)} {
+		if got, want := expG(e), new(big.Int).Exp(G, e, N); got.Cmp(want) != 0 {
+			t.Fatalf("expG(%x) differs from Exp", e)
+		}
+	}
+	for i := 0; i < 20; i++ {
+		c, _ := NewClient()
+		if got, want := expG(c.a), new(big.Int).Exp(G, c.a, N); got.Cmp(want) != 0 {
+			t.Fatalf("expG(random) differs from Exp")
+		}
+	}
+}

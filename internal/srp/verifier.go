@@ -43,7 +43,7 @@ func NewVerifier(poolName, username, password string) (salt, verifier *big.Int, 
 // SHA-256(poolName ‖ username ‖ ":" ‖ password)).
 func ComputeVerifier(poolName, username, password string, salt *big.Int) *big.Int {
 	x := computeX(poolName, username, password, salt)
-	return new(big.Int).Exp(G, x, N)
+	return expG(x)
 }
 
 // DeviceVerifier returns the password verifier of a remembered device
