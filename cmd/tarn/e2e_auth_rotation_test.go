@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -10,8 +11,9 @@ import (
 
 // TestE2E_GetTokensFromRefreshToken_WithAndWithoutRotation uses the SDK's
 // typed GetTokensFromRefreshToken: without rotation it returns new access
-// and ID tokens only; with rotation (grace period 0) it also returns a new
-// refresh token and the old one stops working.
+// and ID tokens only; with rotation it also returns a new refresh token,
+// and the old one fails with RefreshTokenReuseException once the grace
+// period (0 or 60 s here) has passed.
 func TestE2E_GetTokensFromRefreshToken_WithAndWithoutRotation(t *testing.T) {
 	ts := startTarn(t)
 	ctx := ctxT(t)
@@ -39,10 +41,28 @@ func TestE2E_GetTokensFromRefreshToken_WithAndWithoutRotation(t *testing.T) {
 	if err != nil || aws.ToString(out.AuthenticationResult.RefreshToken) == "" || aws.ToString(out.AuthenticationResult.RefreshToken) == aws.ToString(old) {
 		t.Fatalf("with rotation: %+v %v", out, err)
 	}
-	if _, err := ts.cip.GetTokensFromRefreshToken(ctx, &cip.GetTokensFromRefreshTokenInput{ClientId: rotating.ClientId, RefreshToken: old}); errCode(err) != "NotAuthorizedException" {
-		t.Fatalf("rotated-out refresh token: %v, want NotAuthorizedException", err)
+	if _, err := ts.cip.GetTokensFromRefreshToken(ctx, &cip.GetTokensFromRefreshTokenInput{ClientId: rotating.ClientId, RefreshToken: old}); errCode(err) != "RefreshTokenReuseException" {
+		t.Fatalf("rotated-out refresh token: %v, want RefreshTokenReuseException", err)
+	}
+	var reuse *types.RefreshTokenReuseException
+	if _, err := ts.cip.GetTokensFromRefreshToken(ctx, &cip.GetTokensFromRefreshTokenInput{ClientId: rotating.ClientId, RefreshToken: old}); !errors.As(err, &reuse) {
+		t.Fatalf("the SDK does not see a typed RefreshTokenReuseException: %v", err)
 	}
 	if _, err := ts.cip.GetTokensFromRefreshToken(ctx, &cip.GetTokensFromRefreshTokenInput{ClientId: rotating.ClientId, RefreshToken: out.AuthenticationResult.RefreshToken}); err != nil {
 		t.Fatalf("new refresh token: %v", err)
+	}
+
+	// With a grace period the rotated-out token still works for a retry.
+	graceful := ts.client(*pool.Id, cip.CreateUserPoolClientInput{ClientName: aws.String("graceful"),
+		RefreshTokenRotation: &types.RefreshTokenRotationType{Feature: types.FeatureTypeEnabled, RetryGracePeriodSeconds: aws.Int32(60)}})
+	in, err = ts.passwordAuth(*graceful.ClientId, "rita", "Passw0rd!")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		out, err := ts.cip.GetTokensFromRefreshToken(ctx, &cip.GetTokensFromRefreshTokenInput{ClientId: graceful.ClientId, RefreshToken: in.AuthenticationResult.RefreshToken})
+		if err != nil || aws.ToString(out.AuthenticationResult.RefreshToken) == "" {
+			t.Fatalf("use %d of a token within its grace period: %+v %v", i+1, out, err)
+		}
 	}
 }

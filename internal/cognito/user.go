@@ -120,6 +120,10 @@ type RefreshToken struct {
 	Created    time.Time
 	Expires    time.Time
 	Revoked    bool
+	// RotatedAt is when the token was exchanged for a new one under
+	// refresh-token rotation (zero: never); it stays usable for the
+	// client's grace period after that.
+	RotatedAt time.Time
 }
 
 // Message is an email or SMS a pool sent, as kept in the outbox.

@@ -151,6 +151,9 @@ type Store interface {
 	GetRefreshToken(ctx context.Context, id string) (cognito.RefreshToken, error)
 	// RevokeRefreshToken marks one token revoked (no error if already).
 	RevokeRefreshToken(ctx context.Context, id string) error
+	// MarkRefreshTokenRotated records that the token was rotated at at;
+	// only the first rotation is kept. ErrNotFound for an unknown id.
+	MarkRefreshTokenRotated(ctx context.Context, id string, at time.Time) error
 	// RevokeUserRefreshTokens marks every token of the user revoked.
 	RevokeUserRefreshTokens(ctx context.Context, poolID, username string) error
 

@@ -3,6 +3,7 @@ package userpool
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/tarn-idp/tarn/internal/cognito"
 	"github.com/tarn-idp/tarn/internal/store"
@@ -29,6 +30,9 @@ func (s *Service) refreshed(ctx context.Context, a *attempt, token string) (cogn
 	}
 	if rec.Revoked {
 		return rec, cognito.User{}, cognito.Errorf(cognito.NotAuthorized, "Refresh Token has been revoked")
+	}
+	if !rec.RotatedAt.IsZero() && s.now().After(rec.RotatedAt.Add(rotationGrace(&a.client))) {
+		return rec, cognito.User{}, cognito.Errorf(cognito.RefreshTokenReuse, "Refresh token has been rotated and can no longer be used.")
 	}
 	if s.now().After(rec.Expires) {
 		return rec, cognito.User{}, cognito.Errorf(cognito.NotAuthorized, "Refresh Token has expired")
@@ -80,9 +84,9 @@ type GetTokensFromRefreshTokenOutput struct {
 }
 
 // GetTokensFromRefreshToken refreshes with the raw client secret. With
-// refresh-token rotation enabled it also returns a new refresh token and
-// revokes the old one. [?] decision: the rotation grace period is not kept;
-// reusing a rotated-out token fails as a revoked one.
+// refresh-token rotation enabled it also returns a new refresh token; the
+// old one stays usable for the client's RetryGracePeriodSeconds (0 when
+// unset) and then fails with RefreshTokenReuseException.
 func (s *Service) GetTokensFromRefreshToken(ctx context.Context, in *GetTokensFromRefreshTokenInput) (*GetTokensFromRefreshTokenOutput, error) {
 	client, pool, err := s.clientPool(ctx, in.ClientId)
 	if err != nil {
@@ -104,15 +108,31 @@ func (s *Service) GetTokensFromRefreshToken(ctx context.Context, in *GetTokensFr
 	// for what it is, TokenGeneration_RefreshTokens, like REFRESH_TOKEN_AUTH.
 	g := grant{pool: &pool, client: &client, user: &u, authTime: rec.AuthTime, origin: &rec,
 		source: "TokenGeneration_RefreshTokens", metadata: in.ClientMetadata}
-	if r := client.RefreshTokenRotation; r != nil && r.Feature == "ENABLED" {
-		if err := s.st.RevokeRefreshToken(ctx, rec.ID); err != nil {
-			return nil, err
-		}
+	if rotates(&client) {
 		g.origin = nil
 	}
 	res, err := s.issue(ctx, g)
 	if err != nil {
 		return nil, err
 	}
+	// The old token is rotated out only once the new one exists: a failing
+	// pre token generation function must leave the old one usable.
+	if rotates(&client) {
+		if err := s.st.MarkRefreshTokenRotated(ctx, rec.ID, s.now()); err != nil {
+			return nil, err
+		}
+	}
 	return &GetTokensFromRefreshTokenOutput{AuthenticationResult: res}, nil
+}
+
+func rotates(c *cognito.UserPoolClient) bool {
+	return c.RefreshTokenRotation != nil && c.RefreshTokenRotation.Feature == "ENABLED"
+}
+
+// rotationGrace is how long a rotated-out refresh token stays usable.
+func rotationGrace(c *cognito.UserPoolClient) time.Duration {
+	if r := c.RefreshTokenRotation; r != nil && r.RetryGracePeriodSeconds != nil {
+		return time.Duration(*r.RetryGracePeriodSeconds) * time.Second
+	}
+	return 0
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/tarn-idp/tarn/internal/cognito"
 )
@@ -75,10 +76,10 @@ func (s *Store) DeleteCode(ctx context.Context, poolID, username, purpose string
 // CreateRefreshToken implements store.Store.
 func (s *Store) CreateRefreshToken(ctx context.Context, t cognito.RefreshToken) error {
 	n, err := s.exec(ctx, `INSERT INTO refresh_tokens
-		(id, pool_id, client_id, username, secret_hash, auth_time, created, expires, revoked)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+		(id, pool_id, client_id, username, secret_hash, auth_time, created, expires, revoked, rotated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
 		t.ID, t.PoolID, t.ClientID, t.Username, blob(t.SecretHash),
-		ts(t.AuthTime), ts(t.Created), ts(t.Expires), t.Revoked)
+		ts(t.AuthTime), ts(t.Created), ts(t.Expires), t.Revoked, optTime(t.RotatedAt))
 	if err != nil {
 		return err
 	}
@@ -92,9 +93,9 @@ func (s *Store) CreateRefreshToken(ctx context.Context, t cognito.RefreshToken) 
 func (s *Store) GetRefreshToken(ctx context.Context, id string) (cognito.RefreshToken, error) {
 	var t cognito.RefreshToken
 	err := s.q().QueryRowContext(ctx, `SELECT id, pool_id, client_id, username, secret_hash,
-		auth_time, created, expires, revoked FROM refresh_tokens WHERE id = $1`, id).
+		auth_time, created, expires, revoked, rotated_at FROM refresh_tokens WHERE id = $1`, id).
 		Scan(&t.ID, &t.PoolID, &t.ClientID, &t.Username, &t.SecretHash,
-			timeCol{&t.AuthTime}, timeCol{&t.Created}, timeCol{&t.Expires}, &t.Revoked)
+			timeCol{&t.AuthTime}, timeCol{&t.Created}, timeCol{&t.Expires}, &t.Revoked, timeCol{&t.RotatedAt})
 	if errors.Is(err, sql.ErrNoRows) {
 		return cognito.RefreshToken{}, notFound("refresh token", id)
 	}
@@ -111,6 +112,23 @@ func (s *Store) RevokeRefreshToken(ctx context.Context, id string) error {
 		err = notFound("refresh token", id)
 	}
 	return err
+}
+
+// MarkRefreshTokenRotated implements store.Store.
+func (s *Store) MarkRefreshTokenRotated(ctx context.Context, id string, at time.Time) error {
+	if _, err := s.GetRefreshToken(ctx, id); err != nil {
+		return err
+	}
+	_, err := s.exec(ctx, `UPDATE refresh_tokens SET rotated_at = $2 WHERE id = $1 AND rotated_at IS NULL`, id, ts(at))
+	return err
+}
+
+// optTime is the column value of a time that may be absent: NULL for zero.
+func optTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return ts(t)
 }
 
 // RevokeUserRefreshTokens implements store.Store.

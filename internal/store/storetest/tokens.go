@@ -60,7 +60,7 @@ func testCodes(t *testing.T, s store.Store) {
 }
 
 func normToken(r cognito.RefreshToken) cognito.RefreshToken {
-	r.AuthTime, r.Created, r.Expires, r.SecretHash = micro(r.AuthTime), micro(r.Created), micro(r.Expires), bytesOrNil(r.SecretHash)
+	r.AuthTime, r.Created, r.Expires, r.RotatedAt, r.SecretHash = micro(r.AuthTime), micro(r.Created), micro(r.Expires), micro(r.RotatedAt), bytesOrNil(r.SecretHash)
 	return r
 }
 
@@ -92,6 +92,16 @@ func testRefreshTokens(t *testing.T, s store.Store) {
 	}
 	if !revoked("b1") || revoked("a1") {
 		t.Fatal("RevokeRefreshToken revoked the wrong tokens")
+	}
+	// Rotation: the first mark is kept; unknown ids are not found.
+	must(t, s.MarkRefreshTokenRotated(ctx, "a2", at(time.Hour)), "MarkRefreshTokenRotated")
+	must(t, s.MarkRefreshTokenRotated(ctx, "a2", at(2*time.Hour)), "MarkRefreshTokenRotated again")
+	isErr(t, s.MarkRefreshTokenRotated(ctx, "missing", at(time.Hour)), store.ErrNotFound, "MarkRefreshTokenRotated missing")
+	if r, _ := s.GetRefreshToken(ctx, "a2"); !r.RotatedAt.Equal(micro(at(time.Hour))) || r.Revoked {
+		t.Fatalf("rotated token %+v, want RotatedAt %v and not revoked", r, at(time.Hour))
+	}
+	if r, _ := s.GetRefreshToken(ctx, "a1"); !r.RotatedAt.IsZero() {
+		t.Fatalf("unrotated token has RotatedAt %v", r.RotatedAt)
 	}
 	must(t, s.RevokeUserRefreshTokens(ctx, "p1", "alice"), "RevokeUserRefreshTokens")
 	must(t, s.RevokeUserRefreshTokens(ctx, "p1", "nobody"), "RevokeUserRefreshTokens without tokens")
