@@ -2,6 +2,7 @@ package userpool
 
 import (
 	"context"
+	"errors"
 
 	"github.com/tarn-idp/tarn/internal/cognito"
 	"github.com/tarn-idp/tarn/internal/store"
@@ -57,9 +58,22 @@ func (s *Service) updateAttributes(ctx context.Context, pool *cognito.UserPool, 
 		}
 		msgs = append(msgs, o)
 	}
+	// A pending verification code belongs to the value it was sent to: a
+	// changed or deleted email / phone number invalidates it.
+	var stale []string
+	for _, a := range attrs {
+		if (a.Name == "email" || a.Name == "phone_number") && u.Attributes[a.Name] != a.Value {
+			stale = append(stale, a.Name)
+		}
+	}
 	var details []*CodeDeliveryDetails
 	err := s.st.Tx(ctx, func(st store.Store) error {
 		details = nil
+		for _, name := range stale {
+			if err := st.DeleteCode(ctx, pool.Id, u.Username, cognito.CodeVerifyPrefix+name); err != nil && !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+		}
 		err := s.updateUser(ctx, st, pool, u.Username, false, func(x *cognito.User) error {
 			if x.Attributes == nil {
 				x.Attributes = map[string]string{}

@@ -193,6 +193,10 @@ func (s *Service) signInUser(ctx context.Context, a *attempt, username string, p
 	case u.Status == cognito.StatusUnconfirmed:
 		return u, cognito.Errorf(cognito.UserNotConfirmed, "User is not confirmed.")
 	case u.Status == cognito.StatusResetRequired:
+		if a.client.PreventsUserExistenceErrors() {
+			// api.md §5.11: hidden behind the wrong-password error.
+			return u, cognito.ErrIncorrectPassword()
+		}
 		return u, cognito.Errorf(cognito.PasswordResetRequired, "Password reset required for the user")
 	case s.now().Before(u.LockedUntil):
 		return u, cognito.Errorf(cognito.NotAuthorized, "Password attempts exceeded")

@@ -105,6 +105,9 @@ func (s *Service) customDecided(ctx context.Context, a *attempt, st *customState
 		if u == nil {
 			return nil, cognito.ErrIncorrectPassword()
 		}
+		if !u.Enabled {
+			return nil, cognito.Errorf(cognito.NotAuthorized, "User is disabled.")
+		}
 		return s.signedIn(ctx, a, u, "TokenGeneration_Authentication")
 	case d.ChallengeName != "CUSTOM_CHALLENGE":
 		return nil, cognito.Errorf(cognito.InvalidLambdaResponse, "Unrecognizable lambda output")

@@ -198,11 +198,17 @@ func (s *Service) authorize(ctx context.Context, token string) (caller, error) {
 		return c, invalidAccessToken()
 	}
 	if c.pool, err = s.st.GetPool(ctx, poolID); err != nil {
-		return c, invalidAccessToken()
+		if errors.Is(err, store.ErrNotFound) {
+			return c, invalidAccessToken()
+		}
+		return c, err
 	}
 	claims, err := s.tok.Verify(ctx, poolID, "access", token)
-	if err != nil {
+	if errors.Is(err, tokens.ErrInvalidToken) {
 		return c, invalidAccessToken()
+	}
+	if err != nil {
+		return c, err
 	}
 	if claims["token_use"] != "access" || claims["iss"] != s.issuer(poolID) {
 		return c, invalidAccessToken()
@@ -249,7 +255,10 @@ func (s *Service) authorize(ctx context.Context, token string) (caller, error) {
 	}
 	clientID, _ := claims["client_id"].(string)
 	if c.client, err = s.client(ctx, clientID); err != nil {
-		return c, invalidAccessToken()
+		if cognito.ErrorCode(err) == cognito.ResourceNotFound {
+			return c, invalidAccessToken()
+		}
+		return c, err
 	}
 	return c, nil
 }

@@ -60,6 +60,9 @@ func (s *Service) answerNewPassword(ctx context.Context, a *attempt, session str
 	if u.Status != cognito.StatusForceChangePassword {
 		return nil, cognito.Errorf(cognito.NotAuthorized, "Invalid session for the user.")
 	}
+	if !u.Enabled {
+		return nil, cognito.Errorf(cognito.NotAuthorized, "User is disabled.")
+	}
 	var attrs []AttributeType
 	for k, v := range r {
 		if name, ok := strings.CutPrefix(k, "userAttributes."); ok {
@@ -96,6 +99,10 @@ func (s *Service) answerNewPassword(ctx context.Context, a *attempt, session str
 		return nil, err
 	}
 	err = s.updateUser(ctx, s.st, &a.pool, u.Username, false, func(x *cognito.User) error {
+		if x.Status != cognito.StatusForceChangePassword || !x.Enabled {
+			// Answered concurrently, or disabled meanwhile.
+			return cognito.Errorf(cognito.NotAuthorized, "Invalid session for the user.")
+		}
 		for _, at := range attrs {
 			if at.Value == "" {
 				delete(x.Attributes, at.Name)
