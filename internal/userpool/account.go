@@ -187,6 +187,9 @@ func (s *Service) VerifyUserAttribute(ctx context.Context, in *VerifyUserAttribu
 		return nil, err
 	}
 	name := in.AttributeName
+	if (name != "email" && name != "phone_number") || (c.user.Attributes[name] == "" && c.user.Pending[name] == "") {
+		return nil, cognito.ErrInvalidParameter("Invalid attribute name: the user has no %s to verify.", name)
+	}
 	err = s.withCode(ctx, c.pool.Id, c.user.Username, cognito.CodeVerifyPrefix+name, in.Code, func(st store.Store) error {
 		return s.updateUser(ctx, st, &c.pool, c.user.Username, false, func(u *cognito.User) error {
 			if v := u.Pending[name]; v != "" {

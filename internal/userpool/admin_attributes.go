@@ -161,14 +161,24 @@ func (s *Service) deleteAttributes(ctx context.Context, pool *cognito.UserPool, 
 	if err := checkAttributes(pool, list, w); err != nil {
 		return err
 	}
-	return s.updateUser(ctx, s.st, pool, u.Username, false, func(x *cognito.User) error {
+	return s.st.Tx(ctx, func(st store.Store) error {
 		for _, n := range names {
-			delete(x.Attributes, n)
-			delete(x.Pending, n)
+			// A verification code for a deleted email / phone number dies with it.
 			if n == "email" || n == "phone_number" {
-				delete(x.Attributes, n+"_verified")
+				if err := st.DeleteCode(ctx, pool.Id, u.Username, cognito.CodeVerifyPrefix+n); err != nil && !errors.Is(err, store.ErrNotFound) {
+					return err
+				}
 			}
 		}
-		return nil
+		return s.updateUser(ctx, st, pool, u.Username, false, func(x *cognito.User) error {
+			for _, n := range names {
+				delete(x.Attributes, n)
+				delete(x.Pending, n)
+				if n == "email" || n == "phone_number" {
+					delete(x.Attributes, n+"_verified")
+				}
+			}
+			return nil
+		})
 	})
 }

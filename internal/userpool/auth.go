@@ -312,6 +312,9 @@ func (s *Service) openSession(ctx context.Context, a *attempt, session, challeng
 	if errors.Is(err, tokens.ErrSessionExpired) {
 		return as, cognito.Errorf(cognito.NotAuthorized, "Invalid session for the user, session is expired.")
 	}
+	if err != nil && !errors.Is(err, tokens.ErrInvalidSession) {
+		return as, err // the store failed, not the session
+	}
 	if err != nil || json.Unmarshal(b, &as) != nil {
 		return as, cognito.Errorf(cognito.NotAuthorized, "Invalid session for the user.")
 	}
@@ -360,6 +363,17 @@ func (s *Service) respond(ctx context.Context, a *attempt, in *RespondToAuthChal
 		return s.answerCustom(ctx, a, in.Session, r)
 	}
 	return nil, cognito.ErrInvalidParameter("The challenge %s was not issued to this sign-in or is not supported by tarn yet.", in.ChallengeName)
+}
+
+// sameUser checks that the USERNAME of a challenge answer (which the
+// SECRET_HASH was computed over) names the user the session belongs to;
+// an alias of that user is fine.
+func (s *Service) sameUser(ctx context.Context, pool *cognito.UserPool, username, sessionUser string) error {
+	u, err := s.findUser(ctx, pool, username)
+	if cognito.ErrorCode(err) == cognito.UserNotFound || (err == nil && u.Username != sessionUser) {
+		return cognito.Errorf(cognito.NotAuthorized, "Invalid session for the user.")
+	}
+	return err
 }
 
 // sameHash compares refresh-token secret hashes in constant time.

@@ -142,8 +142,16 @@ func (s *Service) answerCustom(ctx context.Context, a *attempt, session string, 
 	if errors.Is(err, tokens.ErrSessionExpired) {
 		return nil, cognito.Errorf(cognito.NotAuthorized, "Invalid session for the user, session is expired.")
 	}
+	if err != nil && !errors.Is(err, tokens.ErrInvalidSession) {
+		return nil, err // the store failed, not the session
+	}
 	if err != nil || json.Unmarshal(raw, &st) != nil || st.Pool != a.pool.Id || st.Client != a.client.ClientId {
 		return nil, cognito.Errorf(cognito.NotAuthorized, "Invalid session for the user.")
+	}
+	if !st.UserNotFound {
+		if err := s.sameUser(ctx, &a.pool, r["USERNAME"], st.User); err != nil {
+			return nil, err
+		}
 	}
 	if _, ok := r["ANSWER"]; !ok {
 		return nil, cognito.ErrInvalidParameter("Missing required parameter ANSWER")

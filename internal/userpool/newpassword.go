@@ -50,6 +50,9 @@ func (s *Service) answerNewPassword(ctx context.Context, a *attempt, session str
 	if err != nil {
 		return nil, err
 	}
+	if err := s.sameUser(ctx, &a.pool, r["USERNAME"], as.User); err != nil {
+		return nil, err
+	}
 	if err := required(r, "NEW_PASSWORD"); err != nil {
 		return nil, err
 	}

@@ -91,8 +91,12 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 	}
 	// Pre sign-up decides before anything is stored: a function that
 	// fails leaves no user behind (triggers.md §7.1).
+	submitted := make(map[string]string, len(attrs))
+	for k, v := range attrs {
+		submitted[k] = v
+	}
 	pre, err := s.trig.PreSignUp(ctx, s.caller(&pool, client.ClientId), "PreSignUp_SignUp", username,
-		attrsToMap(in.UserAttributes), attrsToMap(in.ValidationData), in.ClientMetadata)
+		submitted, attrsToMap(in.ValidationData), in.ClientMetadata)
 	if err != nil {
 		return nil, err
 	}
