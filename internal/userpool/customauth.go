@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"github.com/tarn-idp/tarn/internal/cognito"
+	"github.com/tarn-idp/tarn/internal/store"
 	"github.com/tarn-idp/tarn/internal/tokens"
 	"github.com/tarn-idp/tarn/internal/triggers"
 )
@@ -21,6 +22,11 @@ type customState struct {
 	Session      []triggers.ChallengeResult `json:"s"`
 	Private      map[string]string          `json:"pp,omitempty"`
 	Metadata     string                     `json:"m,omitempty"`
+	// Flow identifies this sign-in and Round its current challenge; the
+	// store keeps the current round of each flow, so an earlier round's
+	// Session cannot be replayed to reset the history define counts.
+	Flow  string `json:"f"`
+	Round string `json:"r,omitempty"`
 }
 
 const customPurpose = "custom-auth-session"
@@ -37,7 +43,7 @@ func (s *Service) customAuth(ctx context.Context, a *attempt, p map[string]strin
 	if err := checkSecretHash(&a.client, p["SECRET_HASH"], p["USERNAME"]); err != nil {
 		return nil, err
 	}
-	st := &customState{Pool: a.pool.Id, Client: a.client.ClientId, Session: []triggers.ChallengeResult{}}
+	st := &customState{Pool: a.pool.Id, Client: a.client.ClientId, Session: []triggers.ChallengeResult{}, Flow: newUUID()}
 	withSRP := p["CHALLENGE_NAME"] == "SRP_A" && p["SRP_A"] != ""
 	// [?] decision (triggers.md §18): pre authentication runs for CUSTOM_AUTH
 	// only when it starts with SRP, as developers report.
@@ -94,6 +100,11 @@ func (s *Service) customRound(ctx context.Context, a *attempt, st *customState) 
 }
 
 func (s *Service) customDecided(ctx context.Context, a *attempt, st *customState, d triggers.DefineResult) (*AuthOutput, error) {
+	if d.FailAuthentication || d.IssueTokens {
+		if err := s.endRound(ctx, a, st); err != nil {
+			return nil, err
+		}
+	}
 	switch {
 	case d.FailAuthentication:
 		return nil, cognito.ErrIncorrectPassword()
@@ -121,6 +132,9 @@ func (s *Service) customDecided(ctx context.Context, a *attempt, st *customState
 		return nil, err
 	}
 	st.Private, st.Metadata = c.PrivateChallengeParameters, c.ChallengeMetadata
+	if err := s.startRound(ctx, a, st); err != nil {
+		return nil, err
+	}
 	b, _ := json.Marshal(st)
 	session, err := s.tok.SealSession(ctx, customPurpose, b, authSessionTTL(&a.client))
 	if err != nil {
@@ -160,6 +174,9 @@ func (s *Service) answerCustom(ctx context.Context, a *attempt, session string, 
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkRound(ctx, a, &st); err != nil {
+		return nil, err
+	}
 	ok, err := s.trig.VerifyAuthChallenge(ctx, s.caller(&a.pool, a.client.ClientId), st.User, attrs, st.Private, r["ANSWER"], a.metadata, st.UserNotFound)
 	if err != nil {
 		return nil, err
@@ -168,4 +185,42 @@ func (s *Service) answerCustom(ctx context.Context, a *attempt, session string, 
 	st.Session = append(st.Session, triggers.ChallengeResult{ChallengeName: "CUSTOM_CHALLENGE", ChallengeResult: ok, ChallengeMetadata: &meta})
 	st.Private, st.Metadata = nil, ""
 	return s.customRound(ctx, a, &st)
+}
+
+func roundPurpose(st *customState) string { return "custom-auth:" + st.Flow }
+
+// startRound records a new current round for the flow (unknown users have
+// nothing to record: their flow always fails).
+func (s *Service) startRound(ctx context.Context, a *attempt, st *customState) error {
+	st.Round = newUUID()
+	if st.UserNotFound {
+		return nil
+	}
+	now := s.now()
+	return s.st.PutCode(ctx, cognito.Code{PoolID: a.pool.Id, Username: st.User, Purpose: roundPurpose(st),
+		Hash: hashCode(st.Round), Created: now, Expires: now.Add(authSessionTTL(&a.client))})
+}
+
+// checkRound accepts the answer only for the flow's current round.
+func (s *Service) checkRound(ctx context.Context, a *attempt, st *customState) error {
+	if st.UserNotFound {
+		return nil
+	}
+	c, err := s.st.GetCode(ctx, a.pool.Id, st.User, roundPurpose(st))
+	if errors.Is(err, store.ErrNotFound) || (err == nil && (!sameHash(c.Hash, hashCode(st.Round)) || s.now().After(c.Expires))) {
+		return cognito.Errorf(cognito.NotAuthorized, "Invalid session for the user.")
+	}
+	return err
+}
+
+// endRound forgets a finished flow.
+func (s *Service) endRound(ctx context.Context, a *attempt, st *customState) error {
+	if st.UserNotFound {
+		return nil
+	}
+	err := s.st.DeleteCode(ctx, a.pool.Id, st.User, roundPurpose(st))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	return err
 }

@@ -88,9 +88,16 @@ func TestCustomAuth_OneTimeCodeChallenge(t *testing.T) {
 	if err != nil || again.ChallengeName != "CUSTOM_CHALLENGE" {
 		t.Fatalf("wrong answer: %+v %v", again, err)
 	}
+	// The first round's Session cannot be replayed once the flow moved on.
+	if _, err := answer(out.Session, "42"); cognito.ErrorCode(err) != cognito.NotAuthorized {
+		t.Fatalf("replayed first-round session: %v, want NotAuthorizedException", err)
+	}
 	done, err := answer(again.Session, "42")
 	if err != nil || done.AuthenticationResult == nil || done.AuthenticationResult.RefreshToken == "" {
 		t.Fatalf("right answer: %+v %v", done, err)
+	}
+	if _, err := answer(again.Session, "42"); cognito.ErrorCode(err) != cognito.NotAuthorized {
+		t.Fatalf("replayed session of a finished flow: %v, want NotAuthorizedException", err)
 	}
 	last := defineSessions[len(defineSessions)-1]
 	if len(last) != 2 || last[1].(map[string]any)["challengeMetadata"] != "CODE" {
