@@ -51,12 +51,16 @@ func (s *Service) ChangePassword(ctx context.Context, in *ChangePasswordInput) (
 	if err != nil {
 		return nil, err
 	}
+	if s.now().Before(c.user.LockedUntil) {
+		return nil, cognito.Errorf(cognito.NotAuthorized, "Password attempts exceeded")
+	}
 	ok, err := s.passwordMatches(&c.user, in.PreviousPassword)
 	if err != nil {
 		return nil, err
 	}
-	if !ok {
-		return nil, cognito.ErrIncorrectPassword()
+	// A wrong previous password counts toward the sign-in lockout.
+	if err := s.passwordChecked(ctx, &attempt{pool: c.pool, client: c.client}, &c.user, ok); err != nil {
+		return nil, err
 	}
 	if err := checkPassword(&c.pool, in.ProposedPassword); err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package userpool
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/tarn-idp/tarn/internal/cognito"
 )
@@ -57,5 +58,36 @@ func TestVerifyUserAttribute_OnlyEmailOrPhoneTheUserHas(t *testing.T) {
 		if cognito.ErrorCode(err) != cognito.InvalidParameter {
 			t.Fatalf("VerifyUserAttribute %s on a user without it: %v, want InvalidParameterException", name, err)
 		}
+	}
+}
+
+// TestChangePassword_WrongPreviousPasswordCountsTowardLockout: five wrong
+// previous passwords lock the user like five failed sign-ins.
+func TestChangePassword_WrongPreviousPasswordCountsTowardLockout(t *testing.T) {
+	s := newTestService(t)
+	frozen := time.Now()
+	s.now = func() time.Time { return frozen } // the lock cannot run out during the test
+	ctx := context.Background()
+	pool, client := mustPoolAndClient(t, s, CreateUserPoolInput{PoolName: "p"},
+		CreateUserPoolClientInput{ClientName: "c", ExplicitAuthFlows: []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}})
+	if _, err := s.AdminCreateUser(ctx, &AdminCreateUserInput{UserPoolId: pool.Id, Username: "bo", MessageAction: "SUPPRESS"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AdminSetUserPassword(ctx, &AdminSetUserPasswordInput{UserPoolId: pool.Id, Username: "bo", Password: "Passw0rd!", Permanent: true}); err != nil {
+		t.Fatal(err)
+	}
+	res := passwordSignIn(t, s, client.ClientId, "bo", "Passw0rd!")
+	change := func(prev string) error {
+		_, err := s.ChangePassword(ctx, &ChangePasswordInput{AccessToken: res.AccessToken, PreviousPassword: prev, ProposedPassword: "N3w-Passw0rd!"})
+		return err
+	}
+	for i := 0; i < lockoutFree; i++ {
+		if err := change("wrong"); err == nil || err.Error() != cognito.ErrIncorrectPassword().Error() {
+			t.Fatalf("wrong previous password %d: %v", i+1, err)
+		}
+	}
+	err := change("Passw0rd!")
+	if cognito.ErrorCode(err) != cognito.NotAuthorized || err.(*cognito.Error).Message != "Password attempts exceeded" {
+		t.Fatalf("right previous password while locked: %v, want Password attempts exceeded", err)
 	}
 }
