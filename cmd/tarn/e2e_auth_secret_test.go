@@ -74,10 +74,10 @@ func TestE2E_ClientSecret_SecretHashOnEveryStep(t *testing.T) {
 	wantErr(t, "REFRESH_TOKEN_AUTH with a wrong SECRET_HASH", err, "NotAuthorizedException")
 
 	// GetTokensFromRefreshToken and RevokeToken take the raw secret.
-	if _, errType := ts.auRawCall("GetTokensFromRefreshToken", map[string]any{"ClientId": clientID, "RefreshToken": refresh}); errType != "NotAuthorizedException" {
+	if _, errType := ts.rawCall("GetTokensFromRefreshToken", map[string]any{"ClientId": clientID, "RefreshToken": refresh}); errType != "NotAuthorizedException" {
 		t.Errorf("GetTokensFromRefreshToken without ClientSecret: %q, want NotAuthorizedException", errType)
 	}
-	if out, errType := ts.auRawCall("GetTokensFromRefreshToken", map[string]any{"ClientId": clientID, "ClientSecret": secret, "RefreshToken": refresh}); errType != "" {
+	if out, errType := ts.rawCall("GetTokensFromRefreshToken", map[string]any{"ClientId": clientID, "ClientSecret": secret, "RefreshToken": refresh}); errType != "" {
 		t.Errorf("GetTokensFromRefreshToken with ClientSecret: %s %v", errType, out)
 	}
 	_, err = ts.cip.RevokeToken(ctx, &cip.RevokeTokenInput{ClientId: &clientID, Token: &refresh})

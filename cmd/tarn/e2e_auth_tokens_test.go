@@ -4,10 +4,7 @@ package main
 // lockout.
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -32,33 +29,6 @@ func (ts *tarnServer) auRefresh(clientID, refreshToken string) (*cip.InitiateAut
 		AuthParameters: map[string]string{"REFRESH_TOKEN": refreshToken}})
 }
 
-// auRawCall posts one JSON 1.1 operation directly (for operations the
-// vendored SDK predates) and returns the decoded body and, on failure, the
-// exception name.
-func (ts *tarnServer) auRawCall(op string, in any) (out map[string]any, errType string) {
-	ts.t.Helper()
-	b, _ := json.Marshal(in)
-	req, _ := http.NewRequestWithContext(ctxT(ts.t), "POST", ts.url+"/", bytes.NewReader(b))
-	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-	req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService."+op)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		ts.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out = map[string]any{}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		ts.t.Fatalf("%s: decoding the response: %v", op, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		t, _ := out["__type"].(string)
-		if i := strings.LastIndexByte(t, '#'); i >= 0 {
-			t = t[i+1:]
-		}
-		return out, t
-	}
-	return out, ""
-}
 
 func TestE2E_Refresh_RefreshTokenAuthKeepsOriginAndAuthTime(t *testing.T) {
 	ts := startTarn(t)
@@ -110,7 +80,7 @@ func TestE2E_Refresh_GetTokensFromRefreshToken(t *testing.T) {
 	ts.confirmedUser(poolID, "vera", auPassword)
 	first := ts.auTokens(clientID, "vera", auPassword)
 
-	out, errType := ts.auRawCall("GetTokensFromRefreshToken", map[string]any{"ClientId": clientID, "RefreshToken": *first.RefreshToken})
+	out, errType := ts.rawCall("GetTokensFromRefreshToken", map[string]any{"ClientId": clientID, "RefreshToken": *first.RefreshToken})
 	if errType != "" {
 		t.Fatalf("GetTokensFromRefreshToken: %s %v", errType, out)
 	}
@@ -129,7 +99,7 @@ func TestE2E_Refresh_GetTokensFromRefreshToken(t *testing.T) {
 		t.Errorf("GetUser with the new access token: %v", err)
 	}
 	other := *ts.client(poolID, cip.CreateUserPoolClientInput{ClientName: aws.String("other")}).ClientId
-	if _, errType := ts.auRawCall("GetTokensFromRefreshToken", map[string]any{"ClientId": other, "RefreshToken": *first.RefreshToken}); errType != "NotAuthorizedException" {
+	if _, errType := ts.rawCall("GetTokensFromRefreshToken", map[string]any{"ClientId": other, "RefreshToken": *first.RefreshToken}); errType != "NotAuthorizedException" {
 		t.Errorf("GetTokensFromRefreshToken with another client: %q, want NotAuthorizedException", errType)
 	}
 }
