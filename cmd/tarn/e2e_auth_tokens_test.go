@@ -29,7 +29,6 @@ func (ts *tarnServer) auRefresh(clientID, refreshToken string) (*cip.InitiateAut
 		AuthParameters: map[string]string{"REFRESH_TOKEN": refreshToken}})
 }
 
-
 func TestE2E_Refresh_RefreshTokenAuthKeepsOriginAndAuthTime(t *testing.T) {
 	ts := startTarn(t)
 	poolID, clientID := ts.auEmailPool(cip.CreateUserPoolInput{})
