@@ -81,20 +81,17 @@ func (s *Service) ListUsers(ctx context.Context, in *ListUsersInput) (*ListUsers
 	if f != nil && f.Attr == "username" && !pool.CaseSensitive() {
 		f.Value = strings.ToLower(f.Value)
 	}
-	after, err := decodeToken(in.PaginationToken)
+	limit := pageLimit(in.Limit)
+	page, err := pageRequest(in.PaginationToken, limit)
 	if err != nil {
 		return nil, err
 	}
-	limit := pageLimit(in.Limit)
-	users, err := s.st.ListUsers(ctx, pool.Id, f, store.Page{After: after, Limit: limit + 1})
+	users, err := s.st.ListUsers(ctx, pool.Id, f, page)
 	if err != nil {
 		return nil, err
 	}
 	out := &ListUsersOutput{Users: []UserType{}}
-	if len(users) > limit {
-		users = users[:limit]
-		out.PaginationToken = encodeToken(users[limit-1].Username)
-	}
+	users, out.PaginationToken = pageResult(users, limit, func(u *cognito.User) string { return u.Username })
 	for i := range users {
 		out.Users = append(out.Users, userType(&pool, &users[i], in.AttributesToGet))
 	}
