@@ -20,18 +20,9 @@ func TestREADME_QuickStartWithAWSCLI(t *testing.T) {
 			t.Fatalf("%s is not installed: apt-get install awscli jq curl (CI's .ci/run does), or set TARN_SKIP_AWSCLI=1", tool)
 		}
 	}
-	readme, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, rest, ok := strings.Cut(string(readme), "## Quick start with the AWS CLI")
-	if !ok {
-		t.Fatal("README has no quick start section")
-	}
-	_, rest, _ = strings.Cut(rest, "```sh\n")
-	script, _, ok := strings.Cut(rest, "```")
-	if !ok || !strings.Contains(script, "TARN=http://127.0.0.1:9229") {
-		t.Fatalf("quick start block not found or without TARN=…: %q", script)
+	script := readmeBlock(t, "## Quick start with the AWS CLI", "sh")
+	if !strings.Contains(script, "TARN=http://127.0.0.1:9229") {
+		t.Fatalf("quick start block without TARN=…: %q", script)
 	}
 	ts := startTarn(t)
 	script = strings.Replace(script, "TARN=http://127.0.0.1:9229", "TARN="+ts.url, 1)
