@@ -12,7 +12,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -240,6 +239,5 @@ func orNil(m map[string]string) any {
 	return m
 }
 
-var _ = fmt.Sprintf
 
 func encodeCode(code string) string { return base64.StdEncoding.EncodeToString([]byte(code)) }

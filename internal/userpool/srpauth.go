@@ -120,11 +120,10 @@ func (s *Service) verifySRP(ctx context.Context, a *attempt, r map[string]string
 	if err != nil {
 		return nil, err
 	}
-	salt, verifier, ok, err := s.openCredential(&u)
+	_, verifier, ok, err := s.openCredential(&u)
 	if err != nil {
 		return nil, err
 	}
-	_ = salt
 	block, _ := base64.StdEncoding.DecodeString(r["PASSWORD_CLAIM_SECRET_BLOCK"])
 	good := ok && srp.VerifyClaim(srp.PoolName(a.pool.Id), u.Username,
 		new(big.Int).SetBytes(st.A), new(big.Int).SetBytes(st.B), new(big.Int).SetBytes(st.PrivB), verifier,
