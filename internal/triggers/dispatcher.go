@@ -239,5 +239,4 @@ func orNil(m map[string]string) any {
 	return m
 }
 
-
 func encodeCode(code string) string { return base64.StdEncoding.EncodeToString([]byte(code)) }
