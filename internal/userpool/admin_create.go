@@ -67,10 +67,10 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 	if u.Credential, err = s.sealPassword(pool.Id, username, tmp); err != nil {
 		return nil, err
 	}
-	if found, err := s.userExists(ctx, s.st, &pool, in.Username); err != nil || found {
-		if err != nil {
-			return nil, err
-		}
+	// An early answer for a taken name, before the trigger runs; the check
+	// inside the transaction below is the one that counts (a failed read
+	// here is left to it).
+	if found, _ := s.userExists(ctx, s.st, &pool, in.Username); found {
 		return nil, cognito.Errorf(cognito.UsernameExists, "User account already exists")
 	}
 	// Pre sign-up runs before anything is stored; its flags are ignored for

@@ -83,10 +83,10 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 	if u.Credential, err = s.sealPassword(pool.Id, username, in.Password); err != nil {
 		return nil, err
 	}
-	if found, err := s.userExists(ctx, s.st, &pool, username); err != nil || found {
-		if err != nil {
-			return nil, err
-		}
+	// An early answer for a taken name, before the trigger runs; the check
+	// inside the transaction below is the one that counts (a failed read
+	// here is left to it).
+	if found, _ := s.userExists(ctx, s.st, &pool, username); found {
 		return nil, existsError(&pool)
 	}
 	// Pre sign-up decides before anything is stored: a function that

@@ -12,7 +12,7 @@ import (
 
 // maxAttempts bounds how often a transaction is run when it keeps failing
 // with retryable errors.
-const maxAttempts = 10
+const maxAttempts = 25
 
 // querier is what *sql.DB and *sql.Tx share.
 type querier interface {
