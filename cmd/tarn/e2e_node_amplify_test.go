@@ -6,15 +6,9 @@ package main
 // test/js/amplify-flow.mjs.
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -60,43 +54,8 @@ func TestE2E_JS_Amplify_UserFlow(t *testing.T) {
 	}
 	const email, password, newPassword = "ava@example.com", "Passw0rd!first", "Passw0rd!second"
 
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join(auJSDir, "amplify-flow.mjs"))
-	cmd.Env = append(os.Environ(), "TARN_ENDPOINT="+ts.url, "POOL_ID="+poolID, "CLIENT_ID="+clientID,
-		"USERNAME="+email, "PASSWORD="+password, "NEW_PASSWORD="+newPassword)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	runErr := cmd.Run()
-
-	var steps []lcStep
-	for _, line := range strings.Split(strings.TrimSpace(stdout.String()), "\n") {
-		if line == "" {
-			continue
-		}
-		var s lcStep
-		if err := json.Unmarshal([]byte(line), &s); err != nil {
-			t.Fatalf("amplify-flow.mjs printed %q: %v\nstderr: %s", line, err, stderr.String())
-		}
-		steps = append(steps, s)
-	}
-	for _, s := range steps {
-		if !s.OK {
-			t.Errorf("step %s failed: %s: %s", s.Step, s.Code, s.Message)
-		} else if want := amplifyWantCode[s.Step]; s.Code != want {
-			t.Errorf("step %s: code %q, want %q", s.Step, s.Code, want)
-		}
-	}
-	if runErr != nil {
-		t.Fatalf("node amplify-flow.mjs: %v\nstdout: %s\nstderr: %s", runErr, stdout.String(), stderr.String())
-	}
-	var got []string
-	for _, s := range steps {
-		got = append(got, s.Step)
-	}
-	if strings.Join(got, ",") != strings.Join(amplifySteps, ",") {
-		t.Errorf("steps\n got %v\nwant %v", got, amplifySteps)
-	}
+	steps := runNodeSteps(t, node, "amplify-flow.mjs", []string{"TARN_ENDPOINT=" + ts.url, "POOL_ID=" + poolID, "CLIENT_ID=" + clientID,
+		"USERNAME=" + email, "PASSWORD=" + password, "NEW_PASSWORD=" + newPassword}, amplifySteps, amplifyWantCode)
 
 	// The user Amplify created is confirmed, its email verified, and only
 	// the new password works.

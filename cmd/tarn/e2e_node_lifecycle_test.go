@@ -63,11 +63,24 @@ func TestE2E_JS_CognitoIdentityJS_Lifecycle(t *testing.T) {
 	ts := startTarn(t)
 	poolID, clientID := ts.auEmailPool(cip.CreateUserPoolInput{})
 
+	runNodeSteps(t, node, "lifecycle.mjs", []string{"TARN_ENDPOINT=" + ts.url, "POOL_ID=" + poolID, "CLIENT_ID=" + clientID,
+		"USERNAME=lee", "EMAIL=lee@example.com"}, lcSteps, lcWantCode)
+	if out, err := ts.cip.ListUsers(ctxT(t), &cip.ListUsersInput{UserPoolId: &poolID}); err != nil || len(out.Users) != 0 {
+		t.Errorf("after deleteUser, ListUsers = %+v, %v; want no user", out, err)
+	}
+}
+
+// runNodeSteps runs a step script of test/js (it prints one JSON line per
+// step and exits non-zero at the first unexpected result) with env, and
+// checks that it reported exactly the steps want, in order, each ok and
+// with the error code wantCode names (none when absent). It returns the
+// steps.
+func runNodeSteps(t *testing.T, node, script string, env []string, want []string, wantCode map[string]string) []lcStep {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join(auJSDir, "lifecycle.mjs"))
-	cmd.Env = append(os.Environ(), "TARN_ENDPOINT="+ts.url, "POOL_ID="+poolID, "CLIENT_ID="+clientID,
-		"USERNAME=lee", "EMAIL=lee@example.com")
+	cmd := exec.CommandContext(ctx, node, filepath.Join(auJSDir, script))
+	cmd.Env = append(os.Environ(), env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	runErr := cmd.Run()
@@ -79,29 +92,26 @@ func TestE2E_JS_CognitoIdentityJS_Lifecycle(t *testing.T) {
 		}
 		var s lcStep
 		if err := json.Unmarshal([]byte(line), &s); err != nil {
-			t.Fatalf("lifecycle.mjs printed %q: %v\nstderr: %s", line, err, stderr.String())
+			t.Fatalf("%s printed %q: %v\nstderr: %s", script, line, err, stderr.String())
 		}
 		steps = append(steps, s)
 	}
 	for _, s := range steps {
 		if !s.OK {
 			t.Errorf("step %s failed: %s: %s", s.Step, s.Code, s.Message)
-		} else if want := lcWantCode[s.Step]; s.Code != want {
-			t.Errorf("step %s: code %q, want %q", s.Step, s.Code, want)
+		} else if w := wantCode[s.Step]; s.Code != w {
+			t.Errorf("step %s: code %q, want %q", s.Step, s.Code, w)
 		}
 	}
 	if runErr != nil {
-		t.Fatalf("node lifecycle.mjs: %v\nstdout: %s\nstderr: %s", runErr, stdout.String(), stderr.String())
+		t.Fatalf("node %s: %v\nstdout: %s\nstderr: %s", script, runErr, stdout.String(), stderr.String())
 	}
-
 	var got []string
 	for _, s := range steps {
 		got = append(got, s.Step)
 	}
-	if strings.Join(got, ",") != strings.Join(lcSteps, ",") {
-		t.Errorf("steps\n got %v\nwant %v", got, lcSteps)
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("steps\n got %v\nwant %v", got, want)
 	}
-	if out, err := ts.cip.ListUsers(ctxT(t), &cip.ListUsersInput{UserPoolId: &poolID}); err != nil || len(out.Users) != 0 {
-		t.Errorf("after deleteUser, ListUsers = %+v, %v; want no user", out, err)
-	}
+	return steps
 }
