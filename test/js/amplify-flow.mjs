@@ -19,6 +19,7 @@ import {
   signUp,
   updatePassword,
 } from "aws-amplify/auth";
+import { check, fails, newestCode, outbox, run, step } from "./steps.mjs";
 
 const env = process.env;
 const TARN = env.TARN_ENDPOINT;
@@ -31,59 +32,8 @@ Amplify.configure({
   Auth: { Cognito: { userPoolId: POOL_ID, userPoolClientId: env.CLIENT_ID, userPoolEndpoint: TARN } },
 });
 
-const out = (v) => process.stdout.write(JSON.stringify(v) + "\n");
-const errInfo = (e) => ({ code: (e && (e.name || e.code)) || "Error", message: String((e && e.message) || e) });
-
-class StepFailure extends Error {}
-
-// check throws when cond is false.
-function check(cond, what) {
-  if (!cond) throw new Error(what);
-}
-
-// step runs fn; its result is printed as ok, a throw as not ok (and ends
-// the script).
-async function step(name, fn) {
-  let extra;
-  try {
-    extra = await fn();
-  } catch (e) {
-    out({ step: name, ok: false, ...errInfo(e) });
-    throw new StepFailure(name);
-  }
-  out({ step: name, ok: true, ...(extra && extra.report ? extra.report : {}) });
-  return extra;
-}
-
-// fails runs fn, which must reject with an error named code.
-async function fails(name, code, fn) {
-  let result;
-  try {
-    result = await fn();
-  } catch (e) {
-    const info = errInfo(e);
-    if (info.code === code) {
-      out({ step: name, ok: true, ...info });
-      return;
-    }
-    out({ step: name, ok: false, code: info.code, message: `want ${code}; got: ${info.message}` });
-    throw new StepFailure(name);
-  }
-  out({ step: name, ok: false, code: "UnexpectedSuccess", message: `want ${code}; got ${JSON.stringify(result)}` });
-  throw new StepFailure(name);
-}
-
 // outboxCode returns the code of the newest outbox message for username.
-async function outboxCode(username) {
-  const q = new URLSearchParams({ poolId: POOL_ID, username });
-  const resp = await fetch(`${TARN}/_tarn/messages?${q}`);
-  if (!resp.ok) throw new Error(`GET /_tarn/messages: HTTP ${resp.status}`);
-  const msgs = await resp.json();
-  check(Array.isArray(msgs) && msgs.length > 0, `no outbox message for ${username}`);
-  const code = msgs[msgs.length - 1].code;
-  check(typeof code === "string" && code !== "", `outbox message without a code: ${JSON.stringify(msgs.at(-1))}`);
-  return code;
-}
+const outboxCode = async (username) => newestCode(await outbox(TARN, POOL_ID, username));
 
 // signedIn signs in with SRP (Amplify's default) and requires DONE.
 async function signedIn(password) {
@@ -158,10 +108,4 @@ async function main() {
   await step("done", () => {});
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    if (!(e instanceof StepFailure)) out({ step: "script", ok: false, ...errInfo(e) });
-    process.exit(1);
-  },
-);
+run(main);

@@ -14,6 +14,7 @@ import {
   CognitoUserAttribute,
   CognitoUserPool,
 } from "amazon-cognito-identity-js";
+import { check, fails, newestCode, out, outbox as outboxOf, run, step } from "./steps.mjs";
 
 const env = process.env;
 const TARN = env.TARN_ENDPOINT;
@@ -22,46 +23,6 @@ const EMAIL = env.EMAIL;
 const PASSWORDS = ["Passw0rd!first", "Passw0rd!second", "Passw0rd!third"];
 
 const pool = new CognitoUserPool({ UserPoolId: env.POOL_ID, ClientId: env.CLIENT_ID, endpoint: TARN + "/" });
-const out = (v) => process.stdout.write(JSON.stringify(v) + "\n");
-const errInfo = (e) => ({ code: (e && (e.code || e.name)) || "Error", message: String((e && e.message) || e) });
-
-class StepFailure extends Error {}
-
-// step runs fn; its result is printed as ok, a throw as not ok (and ends
-// the script).
-async function step(name, fn) {
-  try {
-    const extra = await fn();
-    out({ step: name, ok: true, ...(extra || {}) });
-    return extra;
-  } catch (e) {
-    out({ step: name, ok: false, ...errInfo(e) });
-    throw new StepFailure(name);
-  }
-}
-
-// fails runs fn, which must fail with the Cognito exception code.
-async function fails(name, code, fn) {
-  let result;
-  try {
-    result = await fn();
-  } catch (e) {
-    const info = errInfo(e);
-    if (info.code === code) {
-      out({ step: name, ok: true, ...info });
-      return;
-    }
-    out({ step: name, ok: false, code: info.code, message: `want ${code}; got: ${info.message}` });
-    throw new StepFailure(name);
-  }
-  out({ step: name, ok: false, code: "UnexpectedSuccess", message: `want ${code}; got ${JSON.stringify(result)}` });
-  throw new StepFailure(name);
-}
-
-function check(cond, what) {
-  if (!cond) throw Object.assign(new Error(what), { code: "CheckFailed" });
-}
-
 // nodeCall adapts the library's node-style callbacks.
 const nodeCall = (f) => new Promise((resolve, reject) => f((err, res) => (err ? reject(err) : resolve(res))));
 
@@ -85,23 +46,8 @@ function authenticate(user, password, username = USERNAME) {
   );
 }
 
-// outbox returns tarn's outbox messages for the user, oldest first.
-async function outbox() {
-  const q = new URLSearchParams({ poolId: env.POOL_ID, username: USERNAME });
-  const resp = await fetch(`${TARN}/_tarn/messages?${q}`);
-  if (!resp.ok) throw new Error(`GET /_tarn/messages: HTTP ${resp.status}`);
-  return resp.json();
-}
-
-// newCode returns the code of the newest outbox message, which must be newer
-// than the `before` messages.
-async function newCode(before) {
-  const msgs = await outbox();
-  check(msgs.length > before, `no new outbox message (still ${msgs.length})`);
-  const code = msgs[msgs.length - 1].code;
-  check(typeof code === "string" && code !== "", "the newest outbox message has no code");
-  return code;
-}
+const outbox = () => outboxOf(TARN, env.POOL_ID, USERNAME);
+const newCode = async (before) => newestCode(await outbox(), before);
 
 const attrMap = (list) => Object.fromEntries(list.map((a) => [a.getName(), a.getValue()]));
 
@@ -273,7 +219,4 @@ async function main() {
   out({ step: "done", ok: true });
 }
 
-main().catch((e) => {
-  if (!(e instanceof StepFailure)) out({ step: "script", ok: false, ...errInfo(e) });
-  process.exit(1);
-});
+run(main);
