@@ -3,10 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"strings"
 	"time"
 
@@ -16,37 +14,21 @@ import (
 // runInvocations prints the trigger invocation log of a running server,
 // read from its GET /_tarn/invocations endpoint, oldest first.
 func runInvocations(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("tarn invocations", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	endpoint := fs.String("endpoint", "http://127.0.0.1:9229", "base `URL` of the tarn server")
-	poolID := fs.String("pool-id", "", "only invocations of this user pool")
-	trigger := fs.String("trigger", "", "only this trigger (LambdaConfig key, e.g. PreSignUp)")
-	asJSON := fs.Bool("json", false, "print the records as JSON, events and responses included")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("invocations: unexpected arguments %q", fs.Args())
-	}
-	q := url.Values{}
-	if *poolID != "" {
-		q.Set("poolId", *poolID)
-	}
-	if *trigger != "" {
-		q.Set("trigger", *trigger)
-	}
-	raw, err := fetchList(ctx, *endpoint, "/_tarn/invocations", q, "invocations")
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		return writeIndented(stdout, raw, "invocations")
-	}
-	var invs []cognito.Invocation
-	if err := json.Unmarshal(raw, &invs); err != nil {
-		return fmt.Errorf("invocations: cannot decode the server's answer: %w", err)
-	}
-	return printInvocations(stdout, invs)
+	return runListing(ctx, listing{
+		name: "invocations",
+		filters: []listFilter{
+			{"pool-id", "poolId", "only invocations of this user pool"},
+			{"trigger", "trigger", "only this trigger (LambdaConfig key, e.g. PreSignUp)"},
+		},
+		jsonUsage: "print the records as JSON, events and responses included",
+		print: func(w io.Writer, raw []byte) error {
+			var invs []cognito.Invocation
+			if err := json.Unmarshal(raw, &invs); err != nil {
+				return decodeListing("invocations", err)
+			}
+			return printInvocations(w, invs)
+		},
+	}, args, stdout, stderr)
 }
 
 // printInvocations writes one line per invocation, then its error and the

@@ -1,14 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
-	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -18,81 +14,21 @@ import (
 // runMessages prints the outbox of a running server, read from its
 // GET /_tarn/messages endpoint, oldest first.
 func runMessages(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("tarn messages", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	endpoint := fs.String("endpoint", "http://127.0.0.1:9229", "base `URL` of the tarn server")
-	poolID := fs.String("pool-id", "", "only messages of this user pool")
-	username := fs.String("username", "", "only messages to this user")
-	asJSON := fs.Bool("json", false, "print the messages as JSON")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("messages: unexpected arguments %q", fs.Args())
-	}
-	raw, err := fetchMessages(ctx, *endpoint, *poolID, *username)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		return writeIndented(stdout, raw, "messages")
-	}
-	var msgs []cognito.Message
-	if err := json.Unmarshal(raw, &msgs); err != nil {
-		return fmt.Errorf("messages: cannot decode the server's answer: %w", err)
-	}
-	return printMessages(stdout, msgs)
-}
-
-// fetchMessages returns the JSON array the server answers.
-func fetchMessages(ctx context.Context, endpoint, poolID, username string) ([]byte, error) {
-	q := url.Values{}
-	if poolID != "" {
-		q.Set("poolId", poolID)
-	}
-	if username != "" {
-		q.Set("username", username)
-	}
-	return fetchList(ctx, endpoint, "/_tarn/messages", q, "messages")
-}
-
-// writeIndented prints a JSON answer of the server, indented.
-func writeIndented(w io.Writer, raw []byte, what string) error {
-	var buf bytes.Buffer
-	if err := json.Indent(&buf, raw, "", "  "); err != nil {
-		return fmt.Errorf("%s: server sent invalid JSON: %w", what, err)
-	}
-	buf.WriteByte('\n')
-	_, err := w.Write(buf.Bytes())
-	return err
-}
-
-// fetchList GETs one of tarn's /_tarn listings and returns its JSON body;
-// errors name the command (what).
-func fetchList(ctx context.Context, endpoint, path string, q url.Values, what string) ([]byte, error) {
-	u := strings.TrimRight(endpoint, "/") + path
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("%s: is tarn running at %s? %w", what, endpoint, err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("%s: %s answered %s: %s", what, u, resp.Status, bytes.TrimSpace(body))
-	}
-	return body, nil
+	return runListing(ctx, listing{
+		name: "messages",
+		filters: []listFilter{
+			{"pool-id", "poolId", "only messages of this user pool"},
+			{"username", "username", "only messages to this user"},
+		},
+		jsonUsage: "print the messages as JSON",
+		print: func(w io.Writer, raw []byte) error {
+			var msgs []cognito.Message
+			if err := json.Unmarshal(raw, &msgs); err != nil {
+				return decodeListing("messages", err)
+			}
+			return printMessages(w, msgs)
+		},
+	}, args, stdout, stderr)
 }
 
 // printMessages writes one block per message, separated by blank lines:
