@@ -2,7 +2,6 @@ package userpool
 
 import (
 	"context"
-	"errors"
 
 	"github.com/tarn-idp/tarn/internal/cognito"
 	"github.com/tarn-idp/tarn/internal/store"
@@ -27,13 +26,12 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordInput) (
 	if err := s.migrateOnForgot(ctx, &pool, client.ClientId, in.Username, in.ClientMetadata); err != nil {
 		return nil, err
 	}
-	u, err := s.publicUser(ctx, &client, &pool, in.Username, hiddenDelivery{hidden.CodeDeliveryDetails})
-	var hd hiddenDelivery
-	if errors.As(err, &hd) {
-		return hidden, nil
-	}
+	u, found, err := s.publicUser(ctx, &client, &pool, in.Username)
 	if err != nil {
 		return nil, err
+	}
+	if !found {
+		return hidden, nil
 	}
 	if !u.Enabled {
 		if client.PreventsUserExistenceErrors() {
@@ -78,9 +76,12 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.publicUser(ctx, &client, &pool, in.Username, errCodeMismatch)
+	u, found, err := s.publicUser(ctx, &client, &pool, in.Username)
 	if err != nil {
 		return nil, err
+	}
+	if !found {
+		return nil, errCodeMismatch
 	}
 	if !u.Enabled && client.PreventsUserExistenceErrors() {
 		return nil, errCodeMismatch

@@ -2,7 +2,6 @@ package userpool
 
 import (
 	"context"
-	"errors"
 
 	"github.com/tarn-idp/tarn/internal/cognito"
 	"github.com/tarn-idp/tarn/internal/store"
@@ -174,18 +173,19 @@ func existsError(pool *cognito.UserPool) error {
 }
 
 // publicUser resolves the user of a public (client-identified) request.
-// Unknown users are UserNotFoundException "Username/client id combination
-// not found." unless the client prevents user-existence errors, in which
-// case hidden is returned instead.
-func (s *Service) publicUser(ctx context.Context, client *cognito.UserPoolClient, pool *cognito.UserPool, username string, hidden error) (cognito.User, error) {
-	u, err := s.findUser(ctx, pool, username)
+// An unknown user is UserNotFoundException "Username/client id combination
+// not found." — unless the client prevents user-existence errors: then
+// found is false and err nil, and the caller answers as for a user it
+// cannot tell apart (api.md §5.11).
+func (s *Service) publicUser(ctx context.Context, client *cognito.UserPoolClient, pool *cognito.UserPool, username string) (u cognito.User, found bool, err error) {
+	u, err = s.findUser(ctx, pool, username)
 	if cognito.ErrorCode(err) == cognito.UserNotFound {
-		if client.PreventsUserExistenceErrors() && hidden != nil {
-			return u, hidden
+		if client.PreventsUserExistenceErrors() {
+			return u, false, nil
 		}
-		return u, cognito.Errorf(cognito.UserNotFound, "Username/client id combination not found.")
+		return u, false, cognito.Errorf(cognito.UserNotFound, "Username/client id combination not found.")
 	}
-	return u, err
+	return u, err == nil, err
 }
 
 // ConfirmSignUpInput is the ConfirmSignUp request.
@@ -205,9 +205,12 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *ConfirmSignUpInput) (*E
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.publicUser(ctx, &client, &pool, in.Username, errCodeMismatch)
+	u, found, err := s.publicUser(ctx, &client, &pool, in.Username)
 	if err != nil {
 		return nil, err
+	}
+	if !found {
+		return nil, errCodeMismatch
 	}
 	if u.Status != cognito.StatusUnconfirmed {
 		return nil, cognito.Errorf(cognito.NotAuthorized, "User cannot be confirmed. Current status is %s", u.Status)
@@ -253,10 +256,6 @@ func simulatedDelivery(username string) *CodeDeliveryDetails {
 	return &CodeDeliveryDetails{Destination: "+*******0000", DeliveryMedium: "SMS", AttributeName: "phone_number"}
 }
 
-type hiddenDelivery struct{ d *CodeDeliveryDetails }
-
-func (h hiddenDelivery) Error() string { return "hidden delivery" }
-
 // ResendConfirmationCode sends a new sign-up code (the old one stops
 // working).
 func (s *Service) ResendConfirmationCode(ctx context.Context, in *ResendConfirmationCodeInput) (*CodeDeliveryOutput, error) {
@@ -264,13 +263,12 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *ResendConfirma
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.publicUser(ctx, &client, &pool, in.Username, hiddenDelivery{simulatedDelivery(in.Username)})
-	var hd hiddenDelivery
-	if errors.As(err, &hd) {
-		return &CodeDeliveryOutput{CodeDeliveryDetails: hd.d}, nil
-	}
+	u, found, err := s.publicUser(ctx, &client, &pool, in.Username)
 	if err != nil {
 		return nil, err
+	}
+	if !found {
+		return &CodeDeliveryOutput{CodeDeliveryDetails: simulatedDelivery(in.Username)}, nil
 	}
 	if u.Status != cognito.StatusUnconfirmed {
 		return nil, cognito.ErrInvalidParameter("User is already confirmed.")
