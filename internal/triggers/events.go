@@ -11,7 +11,6 @@ import (
 // nothing (zero result, nil error) otherwise. Request members and their
 // null / absent conventions follow triggers.md §3.2 and §6.
 
-func validationOrNull(m map[string]string) any { return orNil(m) }
 
 func withMetadata(req map[string]any, clientMetadata map[string]string) {
 	if len(clientMetadata) > 0 {
@@ -35,7 +34,7 @@ func (d *Dispatcher) PreSignUp(ctx context.Context, c Caller, source, userName s
 	}
 	ev := c.event(source, userName, "1")
 	ev.Request["userAttributes"] = attrs
-	ev.Request["validationData"] = validationOrNull(validationData)
+	ev.Request["validationData"] = orNil(validationData)
 	withMetadata(ev.Request, clientMetadata)
 	ev.Response = map[string]any{"autoConfirmUser": false, "autoVerifyEmail": false, "autoVerifyPhone": false}
 	parse := func(raw json.RawMessage) error {
@@ -79,7 +78,7 @@ func (d *Dispatcher) PreAuthentication(ctx context.Context, c Caller, userName s
 	}
 	ev := c.event("PreAuthentication_Authentication", userName, "1")
 	ev.Request["userAttributes"] = attrs
-	ev.Request["validationData"] = validationOrNull(validationData)
+	ev.Request["validationData"] = orNil(validationData)
 	ev.Request["userNotFound"] = userNotFound
 	_, err := d.invoke(ctx, call{trigger: "PreAuthentication", arn: c.Config.PreAuthentication, event: ev})
 	return err
@@ -121,7 +120,7 @@ func (d *Dispatcher) UserMigration(ctx context.Context, c Caller, source, typedN
 	if source == "UserMigration_Authentication" {
 		ev.Request["password"] = password
 	}
-	ev.Request["validationData"] = validationOrNull(validationData)
+	ev.Request["validationData"] = orNil(validationData)
 	withMetadata(ev.Request, clientMetadata)
 	var m Migration
 	parse := func(raw json.RawMessage) error {
