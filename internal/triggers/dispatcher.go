@@ -232,6 +232,8 @@ func decode(raw json.RawMessage, v any) error {
 	return nil
 }
 
+// orNil is m, or JSON null when it is empty (validationData, clientMetadata
+// of custom senders: triggers.md §3.2).
 func orNil(m map[string]string) any {
 	if len(m) == 0 {
 		return nil

@@ -11,7 +11,6 @@ import (
 // nothing (zero result, nil error) otherwise. Request members and their
 // null / absent conventions follow triggers.md §3.2 and §6.
 
-
 func withMetadata(req map[string]any, clientMetadata map[string]string) {
 	if len(clientMetadata) > 0 {
 		req["clientMetadata"] = clientMetadata
