@@ -15,7 +15,7 @@ func TestChallengeAnswer_UsernameMustMatchTheSession(t *testing.T) {
 	s := newTestService(t)
 	ctx := context.Background()
 	pool, client := mustPoolAndClient(t, s, CreateUserPoolInput{PoolName: "p", AliasAttributes: []string{"email"}},
-		CreateUserPoolClientInput{ClientName: "c", ExplicitAuthFlows: []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}})
+		CreateUserPoolClientInput{ClientName: "c", ClientSettings: ClientSettings{ExplicitAuthFlows: []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}}})
 	for _, name := range []string{"eve", "mallory"} {
 		if _, err := s.AdminCreateUser(ctx, &AdminCreateUserInput{UserPoolId: pool.Id, Username: name, MessageAction: "SUPPRESS", TemporaryPassword: "Temp0rary!",
 			UserAttributes: []AttributeType{{Name: "email", Value: name + "@example.com"}, {Name: "email_verified", Value: "true"}}}); err != nil {
@@ -45,7 +45,7 @@ func TestVerifyUserAttribute_OnlyEmailOrPhoneTheUserHas(t *testing.T) {
 	s := newTestService(t)
 	ctx := context.Background()
 	pool, client := mustPoolAndClient(t, s, CreateUserPoolInput{PoolName: "p"},
-		CreateUserPoolClientInput{ClientName: "c", ExplicitAuthFlows: []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}})
+		CreateUserPoolClientInput{ClientName: "c", ClientSettings: ClientSettings{ExplicitAuthFlows: []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}}})
 	if _, err := s.AdminCreateUser(ctx, &AdminCreateUserInput{UserPoolId: pool.Id, Username: "ann", MessageAction: "SUPPRESS"}); err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func TestChangePassword_WrongPreviousPasswordCountsTowardLockout(t *testing.T) {
 	s.now = func() time.Time { return frozen } // the lock cannot run out during the test
 	ctx := context.Background()
 	pool, client := mustPoolAndClient(t, s, CreateUserPoolInput{PoolName: "p"},
-		CreateUserPoolClientInput{ClientName: "c", ExplicitAuthFlows: []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}})
+		CreateUserPoolClientInput{ClientName: "c", ClientSettings: ClientSettings{ExplicitAuthFlows: []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}}})
 	if _, err := s.AdminCreateUser(ctx, &AdminCreateUserInput{UserPoolId: pool.Id, Username: "bo", MessageAction: "SUPPRESS"}); err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,7 @@ func benchPoolWithUser(b *testing.B) (*Service, cognito.UserPool, cognito.UserPo
 	s := newTestService(b)
 	ctx := context.Background()
 	pool, client := mustPoolAndClient(b, s, CreateUserPoolInput{PoolName: "bench"},
-		CreateUserPoolClientInput{ClientName: "c", ExplicitAuthFlows: []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}})
+		CreateUserPoolClientInput{ClientName: "c", ClientSettings: ClientSettings{ExplicitAuthFlows: []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}}})
 	if _, err := s.AdminCreateUser(ctx, &AdminCreateUserInput{UserPoolId: pool.Id, Username: "alice", MessageAction: "SUPPRESS"}); err != nil {
 		b.Fatal(err)
 	}

@@ -64,30 +64,31 @@ var timeUnits = map[string]time.Duration{
 	"days":    24 * time.Hour,
 }
 
-// clientSettings holds the members CreateUserPoolClient and
-// UpdateUserPoolClient share; apply gives each its default when omitted, so
-// that UpdateUserPoolClient has replace semantics for free.
-type clientSettings struct {
-	RefreshTokenValidity                     *int
-	AccessTokenValidity                      *int
-	IdTokenValidity                          *int
-	TokenValidityUnits                       *cognito.TokenValidityUnits
-	ReadAttributes                           []string
-	WriteAttributes                          []string
-	ExplicitAuthFlows                        []string
-	SupportedIdentityProviders               []string
-	CallbackURLs                             []string
-	LogoutURLs                               []string
-	DefaultRedirectURI                       string
-	AllowedOAuthFlows                        []string
-	AllowedOAuthScopes                       []string
-	AllowedOAuthFlowsUserPoolClient          *bool
-	AnalyticsConfiguration                   json.RawMessage
-	PreventUserExistenceErrors               string
-	EnableTokenRevocation                    *bool
-	EnablePropagateAdditionalUserContextData *bool
-	AuthSessionValidity                      *int
-	RefreshTokenRotation                     *cognito.RefreshTokenRotation
+// ClientSettings holds the members CreateUserPoolClient and
+// UpdateUserPoolClient share (embedded in both inputs, so JSON sees them
+// flat); apply gives each its default when omitted, so that
+// UpdateUserPoolClient has replace semantics for free.
+type ClientSettings struct {
+	RefreshTokenValidity                     *int                          `json:"RefreshTokenValidity" aws:"range=0-315360000"`
+	AccessTokenValidity                      *int                          `json:"AccessTokenValidity" aws:"range=1-86400"`
+	IdTokenValidity                          *int                          `json:"IdTokenValidity" aws:"range=1-86400"`
+	TokenValidityUnits                       *cognito.TokenValidityUnits   `json:"TokenValidityUnits"`
+	ReadAttributes                           []string                      `json:"ReadAttributes"`
+	WriteAttributes                          []string                      `json:"WriteAttributes"`
+	ExplicitAuthFlows                        []string                      `json:"ExplicitAuthFlows"`
+	SupportedIdentityProviders               []string                      `json:"SupportedIdentityProviders"`
+	CallbackURLs                             []string                      `json:"CallbackURLs" aws:"len=0-100"`
+	LogoutURLs                               []string                      `json:"LogoutURLs" aws:"len=0-100"`
+	DefaultRedirectURI                       string                        `json:"DefaultRedirectURI" aws:"len=1-1024"`
+	AllowedOAuthFlows                        []string                      `json:"AllowedOAuthFlows" aws:"len=0-3"`
+	AllowedOAuthScopes                       []string                      `json:"AllowedOAuthScopes" aws:"len=0-50"`
+	AllowedOAuthFlowsUserPoolClient          *bool                         `json:"AllowedOAuthFlowsUserPoolClient"`
+	AnalyticsConfiguration                   json.RawMessage               `json:"AnalyticsConfiguration"`
+	PreventUserExistenceErrors               string                        `json:"PreventUserExistenceErrors" aws:"enum=LEGACY|ENABLED"`
+	EnableTokenRevocation                    *bool                         `json:"EnableTokenRevocation"`
+	EnablePropagateAdditionalUserContextData *bool                         `json:"EnablePropagateAdditionalUserContextData"`
+	AuthSessionValidity                      *int                          `json:"AuthSessionValidity" aws:"range=3-15"`
+	RefreshTokenRotation                     *cognito.RefreshTokenRotation `json:"RefreshTokenRotation"`
 }
 
 // Auth flows (ExplicitAuthFlowsType): the legacy names cannot be mixed with
@@ -115,7 +116,7 @@ var (
 // given without its unit takes the API's default unit (hours, hours, days).
 // A unit given without its value expresses the default in that unit when it
 // divides exactly (60 minutes = 1 hour), else falls back to minutes.
-func (cs *clientSettings) apply(pool *cognito.UserPool, c *cognito.UserPoolClient, hasSecret bool, verb string) error {
+func (cs *ClientSettings) apply(pool *cognito.UserPool, c *cognito.UserPoolClient, hasSecret bool, verb string) error {
 	d := *c
 	units := cognito.TokenValidityUnits{}
 	if cs.TokenValidityUnits != nil {
@@ -194,7 +195,7 @@ func (cs *clientSettings) apply(pool *cognito.UserPool, c *cognito.UserPoolClien
 }
 
 // resolveValidity returns the value and unit to store for one token
-// validity (see clientSettings.apply) after checking that it lies within
+// validity (see ClientSettings.apply) after checking that it lies within
 // [lo, hi]. Errors are InvalidParameterExceptions.
 func resolveValidity(member string, v *int, unit, defUnit string, def, lo, hi time.Duration) (int, string, error) {
 	if unit != "" {
@@ -274,7 +275,7 @@ func checkAttributePermissions(pool *cognito.UserPool, read, write []string, ver
 }
 
 // checkOAuth validates the OAuth settings (api.md §8.9).
-func (cs *clientSettings) checkOAuth(hasSecret bool) error {
+func (cs *ClientSettings) checkOAuth(hasSecret bool) error {
 	if err := checkEnumList("allowedOAuthFlows", cs.AllowedOAuthFlows, "code", "implicit", "client_credentials"); err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package userpool
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -16,26 +15,7 @@ type CreateUserPoolClientInput struct {
 	ClientName                               string                        `json:"ClientName" aws:"required,len=1-128,pattern=[\\w\\s+=,.@-]+"`
 	GenerateSecret                           *bool                         `json:"GenerateSecret"`
 	ClientSecret                             string                        `json:"ClientSecret" aws:"len=24-64,sensitive,pattern=[\\w+]+"`
-	RefreshTokenValidity                     *int                          `json:"RefreshTokenValidity" aws:"range=0-315360000"`
-	AccessTokenValidity                      *int                          `json:"AccessTokenValidity" aws:"range=1-86400"`
-	IdTokenValidity                          *int                          `json:"IdTokenValidity" aws:"range=1-86400"`
-	TokenValidityUnits                       *cognito.TokenValidityUnits   `json:"TokenValidityUnits"`
-	ReadAttributes                           []string                      `json:"ReadAttributes"`
-	WriteAttributes                          []string                      `json:"WriteAttributes"`
-	ExplicitAuthFlows                        []string                      `json:"ExplicitAuthFlows"`
-	SupportedIdentityProviders               []string                      `json:"SupportedIdentityProviders"`
-	CallbackURLs                             []string                      `json:"CallbackURLs" aws:"len=0-100"`
-	LogoutURLs                               []string                      `json:"LogoutURLs" aws:"len=0-100"`
-	DefaultRedirectURI                       string                        `json:"DefaultRedirectURI" aws:"len=1-1024"`
-	AllowedOAuthFlows                        []string                      `json:"AllowedOAuthFlows" aws:"len=0-3"`
-	AllowedOAuthScopes                       []string                      `json:"AllowedOAuthScopes" aws:"len=0-50"`
-	AllowedOAuthFlowsUserPoolClient          *bool                         `json:"AllowedOAuthFlowsUserPoolClient"`
-	AnalyticsConfiguration                   json.RawMessage               `json:"AnalyticsConfiguration"`
-	PreventUserExistenceErrors               string                        `json:"PreventUserExistenceErrors" aws:"enum=LEGACY|ENABLED"`
-	EnableTokenRevocation                    *bool                         `json:"EnableTokenRevocation"`
-	EnablePropagateAdditionalUserContextData *bool                         `json:"EnablePropagateAdditionalUserContextData"`
-	AuthSessionValidity                      *int                          `json:"AuthSessionValidity" aws:"range=3-15"`
-	RefreshTokenRotation                     *cognito.RefreshTokenRotation `json:"RefreshTokenRotation"`
+	ClientSettings
 }
 
 // UserPoolClientOutput is the response of CreateUserPoolClient,
@@ -45,7 +25,7 @@ type UserPoolClientOutput struct {
 }
 
 // CreateUserPoolClient creates an app client with a fresh 26-character id
-// and the API's defaults for every omitted member (clientSettings.apply).
+// and the API's defaults for every omitted member (ClientSettings.apply).
 // With GenerateSecret the client gets a 51-character secret; a ClientSecret
 // given instead is used as is. The secret is sealed at rest and returned in
 // clear.
@@ -72,28 +52,7 @@ func (s *Service) CreateUserPoolClient(ctx context.Context, in *CreateUserPoolCl
 	}
 	now := cognito.At(s.now())
 	c := cognito.UserPoolClient{UserPoolId: pool.Id, ClientName: in.ClientName, CreationDate: now, LastModifiedDate: now}
-	cs := clientSettings{
-		RefreshTokenValidity:                     in.RefreshTokenValidity,
-		AccessTokenValidity:                      in.AccessTokenValidity,
-		IdTokenValidity:                          in.IdTokenValidity,
-		TokenValidityUnits:                       in.TokenValidityUnits,
-		ReadAttributes:                           in.ReadAttributes,
-		WriteAttributes:                          in.WriteAttributes,
-		ExplicitAuthFlows:                        in.ExplicitAuthFlows,
-		SupportedIdentityProviders:               in.SupportedIdentityProviders,
-		CallbackURLs:                             in.CallbackURLs,
-		LogoutURLs:                               in.LogoutURLs,
-		DefaultRedirectURI:                       in.DefaultRedirectURI,
-		AllowedOAuthFlows:                        in.AllowedOAuthFlows,
-		AllowedOAuthScopes:                       in.AllowedOAuthScopes,
-		AllowedOAuthFlowsUserPoolClient:          in.AllowedOAuthFlowsUserPoolClient,
-		AnalyticsConfiguration:                   in.AnalyticsConfiguration,
-		PreventUserExistenceErrors:               in.PreventUserExistenceErrors,
-		EnableTokenRevocation:                    in.EnableTokenRevocation,
-		EnablePropagateAdditionalUserContextData: in.EnablePropagateAdditionalUserContextData,
-		AuthSessionValidity:                      in.AuthSessionValidity,
-		RefreshTokenRotation:                     in.RefreshTokenRotation,
-	}
+	cs := in.ClientSettings
 	if err := cs.apply(&pool, &c, secret != "", "creating"); err != nil {
 		return nil, err
 	}
@@ -138,26 +97,7 @@ type UpdateUserPoolClientInput struct {
 	UserPoolId                               string                        `json:"UserPoolId" aws:"required,len=1-55,pattern=[\\w-]+_[0-9a-zA-Z]+"`
 	ClientId                                 string                        `json:"ClientId" aws:"required,len=1-128,pattern=[\\w+]+"`
 	ClientName                               string                        `json:"ClientName" aws:"len=1-128,pattern=[\\w\\s+=,.@-]+"`
-	RefreshTokenValidity                     *int                          `json:"RefreshTokenValidity" aws:"range=0-315360000"`
-	AccessTokenValidity                      *int                          `json:"AccessTokenValidity" aws:"range=1-86400"`
-	IdTokenValidity                          *int                          `json:"IdTokenValidity" aws:"range=1-86400"`
-	TokenValidityUnits                       *cognito.TokenValidityUnits   `json:"TokenValidityUnits"`
-	ReadAttributes                           []string                      `json:"ReadAttributes"`
-	WriteAttributes                          []string                      `json:"WriteAttributes"`
-	ExplicitAuthFlows                        []string                      `json:"ExplicitAuthFlows"`
-	SupportedIdentityProviders               []string                      `json:"SupportedIdentityProviders"`
-	CallbackURLs                             []string                      `json:"CallbackURLs" aws:"len=0-100"`
-	LogoutURLs                               []string                      `json:"LogoutURLs" aws:"len=0-100"`
-	DefaultRedirectURI                       string                        `json:"DefaultRedirectURI" aws:"len=1-1024"`
-	AllowedOAuthFlows                        []string                      `json:"AllowedOAuthFlows" aws:"len=0-3"`
-	AllowedOAuthScopes                       []string                      `json:"AllowedOAuthScopes" aws:"len=0-50"`
-	AllowedOAuthFlowsUserPoolClient          *bool                         `json:"AllowedOAuthFlowsUserPoolClient"`
-	AnalyticsConfiguration                   json.RawMessage               `json:"AnalyticsConfiguration"`
-	PreventUserExistenceErrors               string                        `json:"PreventUserExistenceErrors" aws:"enum=LEGACY|ENABLED"`
-	EnableTokenRevocation                    *bool                         `json:"EnableTokenRevocation"`
-	EnablePropagateAdditionalUserContextData *bool                         `json:"EnablePropagateAdditionalUserContextData"`
-	AuthSessionValidity                      *int                          `json:"AuthSessionValidity" aws:"range=3-15"`
-	RefreshTokenRotation                     *cognito.RefreshTokenRotation `json:"RefreshTokenRotation"`
+	ClientSettings
 }
 
 // UpdateUserPoolClient replaces the client's settings: every member the
@@ -170,28 +110,7 @@ func (s *Service) UpdateUserPoolClient(ctx context.Context, in *UpdateUserPoolCl
 	if err != nil {
 		return nil, err
 	}
-	cs := clientSettings{
-		RefreshTokenValidity:                     in.RefreshTokenValidity,
-		AccessTokenValidity:                      in.AccessTokenValidity,
-		IdTokenValidity:                          in.IdTokenValidity,
-		TokenValidityUnits:                       in.TokenValidityUnits,
-		ReadAttributes:                           in.ReadAttributes,
-		WriteAttributes:                          in.WriteAttributes,
-		ExplicitAuthFlows:                        in.ExplicitAuthFlows,
-		SupportedIdentityProviders:               in.SupportedIdentityProviders,
-		CallbackURLs:                             in.CallbackURLs,
-		LogoutURLs:                               in.LogoutURLs,
-		DefaultRedirectURI:                       in.DefaultRedirectURI,
-		AllowedOAuthFlows:                        in.AllowedOAuthFlows,
-		AllowedOAuthScopes:                       in.AllowedOAuthScopes,
-		AllowedOAuthFlowsUserPoolClient:          in.AllowedOAuthFlowsUserPoolClient,
-		AnalyticsConfiguration:                   in.AnalyticsConfiguration,
-		PreventUserExistenceErrors:               in.PreventUserExistenceErrors,
-		EnableTokenRevocation:                    in.EnableTokenRevocation,
-		EnablePropagateAdditionalUserContextData: in.EnablePropagateAdditionalUserContextData,
-		AuthSessionValidity:                      in.AuthSessionValidity,
-		RefreshTokenRotation:                     in.RefreshTokenRotation,
-	}
+	cs := in.ClientSettings
 	now := cognito.At(s.now())
 	err = s.st.UpdateClient(ctx, in.ClientId, func(c *cognito.UserPoolClient) error {
 		if c.UserPoolId != pool.Id {

@@ -190,32 +190,32 @@ func TestCreateUserPoolClient_Validation(t *testing.T) {
 		in   CreateUserPoolClientInput
 		code string // "" = accepted
 	}{
-		{"legacy mixed with ALLOW_*", CreateUserPoolClientInput{ExplicitAuthFlows: []string{"USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH"}}, cognito.InvalidParameter},
-		{"legacy only", CreateUserPoolClientInput{ExplicitAuthFlows: []string{"ADMIN_NO_SRP_AUTH", "USER_PASSWORD_AUTH"}}, ""},
-		{"unknown flow", CreateUserPoolClientInput{ExplicitAuthFlows: []string{"ALLOW_MAGIC"}}, cognito.InvalidParameter},
-		{"client_credentials with code", CreateUserPoolClientInput{GenerateSecret: yes, AllowedOAuthFlows: []string{"client_credentials", "code"}}, cognito.InvalidOAuthFlow},
-		{"client_credentials without secret", CreateUserPoolClientInput{AllowedOAuthFlows: []string{"client_credentials"}}, cognito.InvalidOAuthFlow},
-		{"client_credentials with openid", CreateUserPoolClientInput{GenerateSecret: yes, AllowedOAuthFlows: []string{"client_credentials"}, AllowedOAuthScopes: []string{"openid"}}, cognito.InvalidOAuthFlow},
-		{"custom scope", CreateUserPoolClientInput{AllowedOAuthScopes: []string{"api/read"}}, cognito.ScopeDoesNotExist},
-		{"unknown scope", CreateUserPoolClientInput{AllowedOAuthScopes: []string{"Cognito"}}, cognito.ScopeDoesNotExist},
-		{"standard scopes", CreateUserPoolClientInput{AllowedOAuthScopes: []string{"openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"}}, ""},
-		{"code flow with callbacks", CreateUserPoolClientInput{AllowedOAuthFlowsUserPoolClient: yes, AllowedOAuthFlows: []string{"code"}, AllowedOAuthScopes: []string{"openid"},
-			CallbackURLs: []string{"https://app.example.com/cb", "http://localhost:3000/cb", "http://127.0.0.1/cb", "http://[::1]:8080/", "myapp://cb"}, DefaultRedirectURI: "myapp://cb"}, ""},
-		{"code flow without callbacks", CreateUserPoolClientInput{AllowedOAuthFlowsUserPoolClient: yes, AllowedOAuthFlows: []string{"code"}, AllowedOAuthScopes: []string{"openid"}}, cognito.InvalidParameter},
-		{"http callback", CreateUserPoolClientInput{CallbackURLs: []string{"http://app.example.com/cb"}}, cognito.InvalidParameter},
-		{"callback with fragment", CreateUserPoolClientInput{CallbackURLs: []string{"https://app.example.com/cb#x"}}, cognito.InvalidParameter},
-		{"relative callback", CreateUserPoolClientInput{CallbackURLs: []string{"/cb"}}, cognito.InvalidParameter},
-		{"http logout", CreateUserPoolClientInput{LogoutURLs: []string{"http://example.com/"}}, cognito.InvalidParameter},
-		{"default redirect not a callback", CreateUserPoolClientInput{CallbackURLs: []string{"https://a.example/cb"}, DefaultRedirectURI: "https://b.example/cb"}, cognito.InvalidParameter},
-		{"unknown read attribute", CreateUserPoolClientInput{ReadAttributes: []string{"custom:nope"}}, cognito.InvalidParameter},
-		{"read attributes", CreateUserPoolClientInput{ReadAttributes: []string{"email", "email_verified", "custom:tier"}}, ""},
-		{"write attributes without required email", CreateUserPoolClientInput{WriteAttributes: []string{"name"}}, cognito.InvalidParameter},
-		{"write attributes with required email", CreateUserPoolClientInput{WriteAttributes: []string{"name", "email", "custom:tier"}}, ""},
-		{"unknown identity provider", CreateUserPoolClientInput{SupportedIdentityProviders: []string{"COGNITO", "Google"}}, cognito.InvalidParameter},
-		{"auth session too long", CreateUserPoolClientInput{AuthSessionValidity: intRef(16)}, cognito.InvalidParameter},
-		{"access token too short", CreateUserPoolClientInput{AccessTokenValidity: intRef(4), TokenValidityUnits: &cognito.TokenValidityUnits{AccessToken: "minutes"}}, cognito.InvalidParameter},
-		{"refresh token rotation", CreateUserPoolClientInput{RefreshTokenRotation: &cognito.RefreshTokenRotation{Feature: "ENABLED", RetryGracePeriodSeconds: intRef(10)}}, ""},
-		{"bad rotation feature", CreateUserPoolClientInput{RefreshTokenRotation: &cognito.RefreshTokenRotation{Feature: "ON"}}, cognito.InvalidParameter},
+		{"legacy mixed with ALLOW_*", CreateUserPoolClientInput{ClientSettings: ClientSettings{ExplicitAuthFlows: []string{"USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH"}}}, cognito.InvalidParameter},
+		{"legacy only", CreateUserPoolClientInput{ClientSettings: ClientSettings{ExplicitAuthFlows: []string{"ADMIN_NO_SRP_AUTH", "USER_PASSWORD_AUTH"}}}, ""},
+		{"unknown flow", CreateUserPoolClientInput{ClientSettings: ClientSettings{ExplicitAuthFlows: []string{"ALLOW_MAGIC"}}}, cognito.InvalidParameter},
+		{"client_credentials with code", CreateUserPoolClientInput{GenerateSecret: yes, ClientSettings: ClientSettings{AllowedOAuthFlows: []string{"client_credentials", "code"}}}, cognito.InvalidOAuthFlow},
+		{"client_credentials without secret", CreateUserPoolClientInput{ClientSettings: ClientSettings{AllowedOAuthFlows: []string{"client_credentials"}}}, cognito.InvalidOAuthFlow},
+		{"client_credentials with openid", CreateUserPoolClientInput{GenerateSecret: yes, ClientSettings: ClientSettings{AllowedOAuthFlows: []string{"client_credentials"}, AllowedOAuthScopes: []string{"openid"}}}, cognito.InvalidOAuthFlow},
+		{"custom scope", CreateUserPoolClientInput{ClientSettings: ClientSettings{AllowedOAuthScopes: []string{"api/read"}}}, cognito.ScopeDoesNotExist},
+		{"unknown scope", CreateUserPoolClientInput{ClientSettings: ClientSettings{AllowedOAuthScopes: []string{"Cognito"}}}, cognito.ScopeDoesNotExist},
+		{"standard scopes", CreateUserPoolClientInput{ClientSettings: ClientSettings{AllowedOAuthScopes: []string{"openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"}}}, ""},
+		{"code flow with callbacks", CreateUserPoolClientInput{ClientSettings: ClientSettings{AllowedOAuthFlowsUserPoolClient: yes, AllowedOAuthFlows: []string{"code"}, AllowedOAuthScopes: []string{"openid"},
+			CallbackURLs: []string{"https://app.example.com/cb", "http://localhost:3000/cb", "http://127.0.0.1/cb", "http://[::1]:8080/", "myapp://cb"}, DefaultRedirectURI: "myapp://cb"}}, ""},
+		{"code flow without callbacks", CreateUserPoolClientInput{ClientSettings: ClientSettings{AllowedOAuthFlowsUserPoolClient: yes, AllowedOAuthFlows: []string{"code"}, AllowedOAuthScopes: []string{"openid"}}}, cognito.InvalidParameter},
+		{"http callback", CreateUserPoolClientInput{ClientSettings: ClientSettings{CallbackURLs: []string{"http://app.example.com/cb"}}}, cognito.InvalidParameter},
+		{"callback with fragment", CreateUserPoolClientInput{ClientSettings: ClientSettings{CallbackURLs: []string{"https://app.example.com/cb#x"}}}, cognito.InvalidParameter},
+		{"relative callback", CreateUserPoolClientInput{ClientSettings: ClientSettings{CallbackURLs: []string{"/cb"}}}, cognito.InvalidParameter},
+		{"http logout", CreateUserPoolClientInput{ClientSettings: ClientSettings{LogoutURLs: []string{"http://example.com/"}}}, cognito.InvalidParameter},
+		{"default redirect not a callback", CreateUserPoolClientInput{ClientSettings: ClientSettings{CallbackURLs: []string{"https://a.example/cb"}, DefaultRedirectURI: "https://b.example/cb"}}, cognito.InvalidParameter},
+		{"unknown read attribute", CreateUserPoolClientInput{ClientSettings: ClientSettings{ReadAttributes: []string{"custom:nope"}}}, cognito.InvalidParameter},
+		{"read attributes", CreateUserPoolClientInput{ClientSettings: ClientSettings{ReadAttributes: []string{"email", "email_verified", "custom:tier"}}}, ""},
+		{"write attributes without required email", CreateUserPoolClientInput{ClientSettings: ClientSettings{WriteAttributes: []string{"name"}}}, cognito.InvalidParameter},
+		{"write attributes with required email", CreateUserPoolClientInput{ClientSettings: ClientSettings{WriteAttributes: []string{"name", "email", "custom:tier"}}}, ""},
+		{"unknown identity provider", CreateUserPoolClientInput{ClientSettings: ClientSettings{SupportedIdentityProviders: []string{"COGNITO", "Google"}}}, cognito.InvalidParameter},
+		{"auth session too long", CreateUserPoolClientInput{ClientSettings: ClientSettings{AuthSessionValidity: intRef(16)}}, cognito.InvalidParameter},
+		{"access token too short", CreateUserPoolClientInput{ClientSettings: ClientSettings{AccessTokenValidity: intRef(4), TokenValidityUnits: &cognito.TokenValidityUnits{AccessToken: "minutes"}}}, cognito.InvalidParameter},
+		{"refresh token rotation", CreateUserPoolClientInput{ClientSettings: ClientSettings{RefreshTokenRotation: &cognito.RefreshTokenRotation{Feature: "ENABLED", RetryGracePeriodSeconds: intRef(10)}}}, ""},
+		{"bad rotation feature", CreateUserPoolClientInput{ClientSettings: ClientSettings{RefreshTokenRotation: &cognito.RefreshTokenRotation{Feature: "ON"}}}, cognito.InvalidParameter},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.in.UserPoolId, tc.in.ClientName = p.Id, "c"
@@ -238,12 +238,11 @@ func TestUpdateUserPoolClient_ReplaceSemantics(t *testing.T) {
 	ctx := context.Background()
 	p := mustCreatePool(t, s, &CreateUserPoolInput{})
 	c := mustCreateClient(t, s, &CreateUserPoolClientInput{
-		UserPoolId: p.Id, ClientName: "old", GenerateSecret: boolRef(true),
-		ExplicitAuthFlows: []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}, AccessTokenValidity: intRef(2),
-		ReadAttributes: []string{"email"}, EnableTokenRevocation: boolRef(false), PreventUserExistenceErrors: "ENABLED",
+		UserPoolId: p.Id, ClientName: "old", GenerateSecret: boolRef(true), ClientSettings: ClientSettings{ExplicitAuthFlows: []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}, AccessTokenValidity: intRef(2),
+			ReadAttributes: []string{"email"}, EnableTokenRevocation: boolRef(false), PreventUserExistenceErrors: "ENABLED"},
 	})
 	clock.t = clock.t.Add(time.Minute)
-	out, err := s.UpdateUserPoolClient(ctx, &UpdateUserPoolClientInput{UserPoolId: p.Id, ClientId: c.ClientId, IdTokenValidity: intRef(3)})
+	out, err := s.UpdateUserPoolClient(ctx, &UpdateUserPoolClientInput{UserPoolId: p.Id, ClientId: c.ClientId, ClientSettings: ClientSettings{IdTokenValidity: intRef(3)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,7 +261,7 @@ func TestUpdateUserPoolClient_ReplaceSemantics(t *testing.T) {
 	}
 
 	// client_credentials needs the secret the stored client has.
-	if _, err := s.UpdateUserPoolClient(ctx, &UpdateUserPoolClientInput{UserPoolId: p.Id, ClientId: c.ClientId, AllowedOAuthFlows: []string{"client_credentials"}}); err != nil {
+	if _, err := s.UpdateUserPoolClient(ctx, &UpdateUserPoolClientInput{UserPoolId: p.Id, ClientId: c.ClientId, ClientSettings: ClientSettings{AllowedOAuthFlows: []string{"client_credentials"}}}); err != nil {
 		t.Fatal(err)
 	}
 	other := mustCreatePool(t, s, &CreateUserPoolInput{})

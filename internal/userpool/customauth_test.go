@@ -65,7 +65,7 @@ func TestCustomAuth_OneTimeCodeChallenge(t *testing.T) {
 	ctx := context.Background()
 	pool, client := mustPoolAndClient(t, s, CreateUserPoolInput{PoolName: "p", LambdaConfig: &cognito.LambdaConfig{
 		DefineAuthChallenge: arn("define"), CreateAuthChallenge: arn("create"), VerifyAuthChallengeResponse: arn("verify")}},
-		CreateUserPoolClientInput{ClientName: "c", ExplicitAuthFlows: []string{"ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}})
+		CreateUserPoolClientInput{ClientName: "c", ClientSettings: ClientSettings{ExplicitAuthFlows: []string{"ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}}})
 	if _, err := s.AdminCreateUser(ctx, &AdminCreateUserInput{UserPoolId: pool.Id, Username: "carol", MessageAction: "SUPPRESS"}); err != nil {
 		t.Fatal(err)
 	}

@@ -54,7 +54,7 @@ func TestFlow_SignUpConfirmSignIn(t *testing.T) {
 	ctx := context.Background()
 	pool, client := mustPoolAndClient(t, s,
 		CreateUserPoolInput{PoolName: "p", AutoVerifiedAttributes: []string{"email"}},
-		CreateUserPoolClientInput{ClientName: "c", ExplicitAuthFlows: []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}})
+		CreateUserPoolClientInput{ClientName: "c", ClientSettings: ClientSettings{ExplicitAuthFlows: []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}}})
 	out, err := s.SignUp(ctx, &SignUpInput{ClientId: client.ClientId, Username: "alice", Password: "Passw0rd!",
 		UserAttributes: []AttributeType{{Name: "email", Value: "alice@example.com"}}})
 	if err != nil {

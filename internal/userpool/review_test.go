@@ -48,8 +48,8 @@ func TestReview_RotationKeepsTokenWhenPreTokenFails(t *testing.T) {
 	ctx := context.Background()
 	pool, client := mustPoolAndClient(t, s,
 		CreateUserPoolInput{PoolName: "p", LambdaConfig: &cognito.LambdaConfig{PreTokenGeneration: arn("pretoken")}},
-		CreateUserPoolClientInput{ClientName: "c", ExplicitAuthFlows: []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"},
-			RefreshTokenRotation: &cognito.RefreshTokenRotation{Feature: "ENABLED"}})
+		CreateUserPoolClientInput{ClientName: "c", ClientSettings: ClientSettings{ExplicitAuthFlows: []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"},
+			RefreshTokenRotation: &cognito.RefreshTokenRotation{Feature: "ENABLED"}}})
 	if _, err := s.AdminCreateUser(ctx, &AdminCreateUserInput{UserPoolId: pool.Id, Username: "ann", MessageAction: "SUPPRESS"}); err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestReview_VerificationCodeDiesWithOldValue(t *testing.T) {
 	ctx := context.Background()
 	pool, client := mustPoolAndClient(t, s,
 		CreateUserPoolInput{PoolName: "p", AliasAttributes: []string{"email"}},
-		CreateUserPoolClientInput{ClientName: "c", ExplicitAuthFlows: []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}})
+		CreateUserPoolClientInput{ClientName: "c", ClientSettings: ClientSettings{ExplicitAuthFlows: []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}}})
 	if _, err := s.AdminCreateUser(ctx, &AdminCreateUserInput{UserPoolId: pool.Id, Username: "bob", MessageAction: "SUPPRESS",
 		UserAttributes: []AttributeType{{Name: "email", Value: "bob@example.com"}}}); err != nil {
 		t.Fatal(err)
@@ -121,7 +121,7 @@ func TestReview_AuthorizeStoreErrorIsNotInvalidToken(t *testing.T) {
 	s := newTestService(t)
 	ctx := context.Background()
 	pool, client := mustPoolAndClient(t, s, CreateUserPoolInput{PoolName: "p"},
-		CreateUserPoolClientInput{ClientName: "c", ExplicitAuthFlows: []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}})
+		CreateUserPoolClientInput{ClientName: "c", ClientSettings: ClientSettings{ExplicitAuthFlows: []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}}})
 	if _, err := s.AdminCreateUser(ctx, &AdminCreateUserInput{UserPoolId: pool.Id, Username: "cy", MessageAction: "SUPPRESS"}); err != nil {
 		t.Fatal(err)
 	}
@@ -141,8 +141,8 @@ func TestReview_ResetRequiredHiddenWhenPreventingExistenceErrors(t *testing.T) {
 	s := newTestService(t)
 	ctx := context.Background()
 	pool, client := mustPoolAndClient(t, s, CreateUserPoolInput{PoolName: "p"},
-		CreateUserPoolClientInput{ClientName: "c", ExplicitAuthFlows: []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"},
-			PreventUserExistenceErrors: "ENABLED"})
+		CreateUserPoolClientInput{ClientName: "c", ClientSettings: ClientSettings{ExplicitAuthFlows: []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"},
+			PreventUserExistenceErrors: "ENABLED"}})
 	if _, err := s.AdminCreateUser(ctx, &AdminCreateUserInput{UserPoolId: pool.Id, Username: "dee", MessageAction: "SUPPRESS",
 		UserAttributes: []AttributeType{{Name: "email", Value: "dee@example.com"}, {Name: "email_verified", Value: "true"}}}); err != nil {
 		t.Fatal(err)
@@ -167,7 +167,7 @@ func TestReview_DisabledDuringNewPasswordChallenge(t *testing.T) {
 	s := newTestService(t)
 	ctx := context.Background()
 	pool, client := mustPoolAndClient(t, s, CreateUserPoolInput{PoolName: "p"},
-		CreateUserPoolClientInput{ClientName: "c", ExplicitAuthFlows: []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}})
+		CreateUserPoolClientInput{ClientName: "c", ClientSettings: ClientSettings{ExplicitAuthFlows: []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}}})
 	if _, err := s.AdminCreateUser(ctx, &AdminCreateUserInput{UserPoolId: pool.Id, Username: "eve", MessageAction: "SUPPRESS", TemporaryPassword: "Temp0rary!"}); err != nil {
 		t.Fatal(err)
 	}
@@ -210,7 +210,7 @@ func TestReview_DisabledDuringCustomChallenge(t *testing.T) {
 	ctx := context.Background()
 	pool, client := mustPoolAndClient(t, s, CreateUserPoolInput{PoolName: "p", LambdaConfig: &cognito.LambdaConfig{
 		DefineAuthChallenge: arn("define"), CreateAuthChallenge: arn("create"), VerifyAuthChallengeResponse: arn("verify")}},
-		CreateUserPoolClientInput{ClientName: "c", ExplicitAuthFlows: []string{"ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}})
+		CreateUserPoolClientInput{ClientName: "c", ClientSettings: ClientSettings{ExplicitAuthFlows: []string{"ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}}})
 	if _, err := s.AdminCreateUser(ctx, &AdminCreateUserInput{UserPoolId: pool.Id, Username: "fay", MessageAction: "SUPPRESS"}); err != nil {
 		t.Fatal(err)
 	}
