@@ -11,10 +11,10 @@ import (
 
 // CreateUserPoolClientInput is the request of CreateUserPoolClient.
 type CreateUserPoolClientInput struct {
-	UserPoolId                               string                        `json:"UserPoolId" aws:"required,len=1-55,pattern=[\\w-]+_[0-9a-zA-Z]+"`
-	ClientName                               string                        `json:"ClientName" aws:"required,len=1-128,pattern=[\\w\\s+=,.@-]+"`
-	GenerateSecret                           *bool                         `json:"GenerateSecret"`
-	ClientSecret                             string                        `json:"ClientSecret" aws:"len=24-64,sensitive,pattern=[\\w+]+"`
+	UserPoolId     string `json:"UserPoolId" aws:"required,len=1-55,pattern=[\\w-]+_[0-9a-zA-Z]+"`
+	ClientName     string `json:"ClientName" aws:"required,len=1-128,pattern=[\\w\\s+=,.@-]+"`
+	GenerateSecret *bool  `json:"GenerateSecret"`
+	ClientSecret   string `json:"ClientSecret" aws:"len=24-64,sensitive,pattern=[\\w+]+"`
 	ClientSettings
 }
 
@@ -94,9 +94,9 @@ func (s *Service) DescribeUserPoolClient(ctx context.Context, in *DescribeUserPo
 
 // UpdateUserPoolClientInput is the request of UpdateUserPoolClient.
 type UpdateUserPoolClientInput struct {
-	UserPoolId                               string                        `json:"UserPoolId" aws:"required,len=1-55,pattern=[\\w-]+_[0-9a-zA-Z]+"`
-	ClientId                                 string                        `json:"ClientId" aws:"required,len=1-128,pattern=[\\w+]+"`
-	ClientName                               string                        `json:"ClientName" aws:"len=1-128,pattern=[\\w\\s+=,.@-]+"`
+	UserPoolId string `json:"UserPoolId" aws:"required,len=1-55,pattern=[\\w-]+_[0-9a-zA-Z]+"`
+	ClientId   string `json:"ClientId" aws:"required,len=1-128,pattern=[\\w+]+"`
+	ClientName string `json:"ClientName" aws:"len=1-128,pattern=[\\w\\s+=,.@-]+"`
 	ClientSettings
 }
 
