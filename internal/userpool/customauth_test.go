@@ -63,8 +63,8 @@ func TestCustomAuth_OneTimeCodeChallenge(t *testing.T) {
 		ev["response"] = map[string]any{"answerCorrect": req["challengeAnswer"] == req["privateChallengeParameters"].(map[string]any)["answer"]}
 	})
 	ctx := context.Background()
-	pool, client := mustPoolAndClient(t, s, CreateUserPoolInput{PoolName: "p", LambdaConfig: &cognito.LambdaConfig{
-		DefineAuthChallenge: arn("define"), CreateAuthChallenge: arn("create"), VerifyAuthChallengeResponse: arn("verify")}},
+	pool, client := mustPoolAndClient(t, s, CreateUserPoolInput{PoolName: "p", PoolSettings: PoolSettings{LambdaConfig: &cognito.LambdaConfig{
+		DefineAuthChallenge: arn("define"), CreateAuthChallenge: arn("create"), VerifyAuthChallengeResponse: arn("verify")}}},
 		CreateUserPoolClientInput{ClientName: "c", ClientSettings: ClientSettings{ExplicitAuthFlows: []string{"ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}}})
 	if _, err := s.AdminCreateUser(ctx, &AdminCreateUserInput{UserPoolId: pool.Id, Username: "carol", MessageAction: "SUPPRESS"}); err != nil {
 		t.Fatal(err)

@@ -53,7 +53,7 @@ func TestFlow_SignUpConfirmSignIn(t *testing.T) {
 	s := newTestService(t)
 	ctx := context.Background()
 	pool, client := mustPoolAndClient(t, s,
-		CreateUserPoolInput{PoolName: "p", AutoVerifiedAttributes: []string{"email"}},
+		CreateUserPoolInput{PoolName: "p", PoolSettings: PoolSettings{AutoVerifiedAttributes: []string{"email"}}},
 		CreateUserPoolClientInput{ClientName: "c", ClientSettings: ClientSettings{ExplicitAuthFlows: []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}}})
 	out, err := s.SignUp(ctx, &SignUpInput{ClientId: client.ClientId, Username: "alice", Password: "Passw0rd!",
 		UserAttributes: []AttributeType{{Name: "email", Value: "alice@example.com"}}})

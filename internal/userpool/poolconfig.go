@@ -128,35 +128,36 @@ const (
 	defaultLinkSubject         = "Your verification link"
 )
 
-// poolSettings holds the members CreateUserPool and UpdateUserPool share;
-// apply gives each its default when omitted, so that UpdateUserPool has
-// replace semantics for free.
-type poolSettings struct {
-	Policies                    *cognito.UserPoolPolicy
-	DeletionProtection          string
-	LambdaConfig                *cognito.LambdaConfig
-	AutoVerifiedAttributes      []string
-	SmsVerificationMessage      string
-	EmailVerificationMessage    string
-	EmailVerificationSubject    string
-	VerificationMessageTemplate *cognito.VerificationMessageTemplate
-	SmsAuthenticationMessage    string
-	MfaConfiguration            string
-	UserAttributeUpdateSettings *cognito.UserAttributeUpdateSettings
-	DeviceConfiguration         json.RawMessage
-	EmailConfiguration          json.RawMessage
-	SmsConfiguration            json.RawMessage
-	UserPoolTags                map[string]string
-	AdminCreateUserConfig       *cognito.AdminCreateUserConfig
-	UserPoolAddOns              json.RawMessage
-	AccountRecoverySetting      *cognito.AccountRecoverySetting
-	KeyConfiguration            json.RawMessage
-	IssuerConfiguration         json.RawMessage
+// PoolSettings holds the members CreateUserPool and UpdateUserPool share
+// (embedded in both inputs, so JSON sees them flat); apply gives each its
+// default when omitted, so that UpdateUserPool has replace semantics for
+// free.
+type PoolSettings struct {
+	Policies                    *cognito.UserPoolPolicy              `json:"Policies"`
+	DeletionProtection          string                               `json:"DeletionProtection" aws:"enum=ACTIVE|INACTIVE"`
+	LambdaConfig                *cognito.LambdaConfig                `json:"LambdaConfig"`
+	AutoVerifiedAttributes      []string                             `json:"AutoVerifiedAttributes"`
+	SmsVerificationMessage      string                               `json:"SmsVerificationMessage" aws:"len=6-140"`
+	EmailVerificationMessage    string                               `json:"EmailVerificationMessage" aws:"len=6-20000"`
+	EmailVerificationSubject    string                               `json:"EmailVerificationSubject" aws:"len=1-140"`
+	VerificationMessageTemplate *cognito.VerificationMessageTemplate `json:"VerificationMessageTemplate"`
+	SmsAuthenticationMessage    string                               `json:"SmsAuthenticationMessage" aws:"len=6-140"`
+	MfaConfiguration            string                               `json:"MfaConfiguration" aws:"enum=OFF|ON|OPTIONAL"`
+	UserAttributeUpdateSettings *cognito.UserAttributeUpdateSettings `json:"UserAttributeUpdateSettings"`
+	DeviceConfiguration         json.RawMessage                      `json:"DeviceConfiguration"`
+	EmailConfiguration          json.RawMessage                      `json:"EmailConfiguration"`
+	SmsConfiguration            json.RawMessage                      `json:"SmsConfiguration"`
+	UserPoolTags                map[string]string                    `json:"UserPoolTags"`
+	AdminCreateUserConfig       *cognito.AdminCreateUserConfig       `json:"AdminCreateUserConfig"`
+	UserPoolAddOns              json.RawMessage                      `json:"UserPoolAddOns"`
+	AccountRecoverySetting      *cognito.AccountRecoverySetting      `json:"AccountRecoverySetting"`
+	KeyConfiguration            json.RawMessage                      `json:"KeyConfiguration"`
+	IssuerConfiguration         json.RawMessage                      `json:"IssuerConfiguration"`
 }
 
 // apply validates the settings and writes them, defaults filled in, to p.
 // It changes p only when it returns nil.
-func (ps *poolSettings) apply(p *cognito.UserPool) error {
+func (ps *PoolSettings) apply(p *cognito.UserPool) error {
 	q := *p
 	var err error
 	if q.Policies, err = policies(ps.Policies, ps.AdminCreateUserConfig); err != nil {
@@ -274,7 +275,7 @@ func policies(in *cognito.UserPoolPolicy, ac *cognito.AdminCreateUserConfig) (*c
 // the canonical, complete form; the legacy top-level members are mirrors of
 // it, echoed when the caller gave either. [?] When a legacy member and its
 // template twin are both given, the template wins.
-func (ps *poolSettings) messages(q *cognito.UserPool) error {
+func (ps *PoolSettings) messages(q *cognito.UserPool) error {
 	t := cognito.VerificationMessageTemplate{}
 	if ps.VerificationMessageTemplate != nil {
 		t = *ps.VerificationMessageTemplate

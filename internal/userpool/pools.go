@@ -2,7 +2,6 @@ package userpool
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -12,32 +11,13 @@ import (
 
 // CreateUserPoolInput is the request of CreateUserPool.
 type CreateUserPoolInput struct {
-	PoolName                    string                               `json:"PoolName" aws:"required,len=1-128,pattern=[\\w\\s+=,.@-]+"`
-	Policies                    *cognito.UserPoolPolicy              `json:"Policies"`
-	DeletionProtection          string                               `json:"DeletionProtection" aws:"enum=ACTIVE|INACTIVE"`
-	LambdaConfig                *cognito.LambdaConfig                `json:"LambdaConfig"`
-	AutoVerifiedAttributes      []string                             `json:"AutoVerifiedAttributes"`
-	AliasAttributes             []string                             `json:"AliasAttributes"`
-	UsernameAttributes          []string                             `json:"UsernameAttributes"`
-	SmsVerificationMessage      string                               `json:"SmsVerificationMessage" aws:"len=6-140"`
-	EmailVerificationMessage    string                               `json:"EmailVerificationMessage" aws:"len=6-20000"`
-	EmailVerificationSubject    string                               `json:"EmailVerificationSubject" aws:"len=1-140"`
-	VerificationMessageTemplate *cognito.VerificationMessageTemplate `json:"VerificationMessageTemplate"`
-	SmsAuthenticationMessage    string                               `json:"SmsAuthenticationMessage" aws:"len=6-140"`
-	MfaConfiguration            string                               `json:"MfaConfiguration" aws:"enum=OFF|ON|OPTIONAL"`
-	UserAttributeUpdateSettings *cognito.UserAttributeUpdateSettings `json:"UserAttributeUpdateSettings"`
-	DeviceConfiguration         json.RawMessage                      `json:"DeviceConfiguration"`
-	EmailConfiguration          json.RawMessage                      `json:"EmailConfiguration"`
-	SmsConfiguration            json.RawMessage                      `json:"SmsConfiguration"`
-	UserPoolTags                map[string]string                    `json:"UserPoolTags"`
-	AdminCreateUserConfig       *cognito.AdminCreateUserConfig       `json:"AdminCreateUserConfig"`
-	Schema                      []cognito.SchemaAttribute            `json:"Schema" aws:"len=1-50"`
-	UserPoolAddOns              json.RawMessage                      `json:"UserPoolAddOns"`
-	UsernameConfiguration       *cognito.UsernameConfiguration       `json:"UsernameConfiguration"`
-	AccountRecoverySetting      *cognito.AccountRecoverySetting      `json:"AccountRecoverySetting"`
-	UserPoolTier                string                               `json:"UserPoolTier" aws:"enum=LITE|ESSENTIALS|PLUS"`
-	KeyConfiguration            json.RawMessage                      `json:"KeyConfiguration"`
-	IssuerConfiguration         json.RawMessage                      `json:"IssuerConfiguration"`
+	PoolName string `json:"PoolName" aws:"required,len=1-128,pattern=[\\w\\s+=,.@-]+"`
+	PoolSettings
+	AliasAttributes       []string                       `json:"AliasAttributes"`
+	UsernameAttributes    []string                       `json:"UsernameAttributes"`
+	Schema                []cognito.SchemaAttribute      `json:"Schema" aws:"len=1-50"`
+	UsernameConfiguration *cognito.UsernameConfiguration `json:"UsernameConfiguration"`
+	UserPoolTier          string                         `json:"UserPoolTier" aws:"enum=LITE|ESSENTIALS|PLUS"`
 }
 
 // CreateUserPoolOutput is the response of CreateUserPool.
@@ -103,17 +83,7 @@ func (s *Service) CreateUserPool(ctx context.Context, in *CreateUserPoolInput) (
 	if p.UserPoolTier == "" {
 		p.UserPoolTier = "ESSENTIALS"
 	}
-	settings := poolSettings{
-		Policies: in.Policies, DeletionProtection: in.DeletionProtection, LambdaConfig: in.LambdaConfig,
-		AutoVerifiedAttributes: in.AutoVerifiedAttributes, SmsVerificationMessage: in.SmsVerificationMessage,
-		EmailVerificationMessage: in.EmailVerificationMessage, EmailVerificationSubject: in.EmailVerificationSubject,
-		VerificationMessageTemplate: in.VerificationMessageTemplate, SmsAuthenticationMessage: in.SmsAuthenticationMessage,
-		MfaConfiguration: in.MfaConfiguration, UserAttributeUpdateSettings: in.UserAttributeUpdateSettings,
-		DeviceConfiguration: in.DeviceConfiguration, EmailConfiguration: in.EmailConfiguration,
-		SmsConfiguration: in.SmsConfiguration, UserPoolTags: in.UserPoolTags, AdminCreateUserConfig: in.AdminCreateUserConfig,
-		UserPoolAddOns: in.UserPoolAddOns, AccountRecoverySetting: in.AccountRecoverySetting,
-		KeyConfiguration: in.KeyConfiguration, IssuerConfiguration: in.IssuerConfiguration,
-	}
+	settings := in.PoolSettings
 	if err := settings.apply(&p); err != nil {
 		return nil, err
 	}
@@ -161,29 +131,10 @@ func (s *Service) DescribeUserPool(ctx context.Context, in *DescribeUserPoolInpu
 
 // UpdateUserPoolInput is the request of UpdateUserPool.
 type UpdateUserPoolInput struct {
-	UserPoolId                  string                               `json:"UserPoolId" aws:"required,len=1-55,pattern=[\\w-]+_[0-9a-zA-Z]+"`
-	Policies                    *cognito.UserPoolPolicy              `json:"Policies"`
-	DeletionProtection          string                               `json:"DeletionProtection" aws:"enum=ACTIVE|INACTIVE"`
-	LambdaConfig                *cognito.LambdaConfig                `json:"LambdaConfig"`
-	AutoVerifiedAttributes      []string                             `json:"AutoVerifiedAttributes"`
-	SmsVerificationMessage      string                               `json:"SmsVerificationMessage" aws:"len=6-140"`
-	EmailVerificationMessage    string                               `json:"EmailVerificationMessage" aws:"len=6-20000"`
-	EmailVerificationSubject    string                               `json:"EmailVerificationSubject" aws:"len=1-140"`
-	VerificationMessageTemplate *cognito.VerificationMessageTemplate `json:"VerificationMessageTemplate"`
-	SmsAuthenticationMessage    string                               `json:"SmsAuthenticationMessage" aws:"len=6-140"`
-	UserAttributeUpdateSettings *cognito.UserAttributeUpdateSettings `json:"UserAttributeUpdateSettings"`
-	MfaConfiguration            string                               `json:"MfaConfiguration" aws:"enum=OFF|ON|OPTIONAL"`
-	DeviceConfiguration         json.RawMessage                      `json:"DeviceConfiguration"`
-	EmailConfiguration          json.RawMessage                      `json:"EmailConfiguration"`
-	SmsConfiguration            json.RawMessage                      `json:"SmsConfiguration"`
-	UserPoolTags                map[string]string                    `json:"UserPoolTags"`
-	AdminCreateUserConfig       *cognito.AdminCreateUserConfig       `json:"AdminCreateUserConfig"`
-	UserPoolAddOns              json.RawMessage                      `json:"UserPoolAddOns"`
-	AccountRecoverySetting      *cognito.AccountRecoverySetting      `json:"AccountRecoverySetting"`
-	PoolName                    string                               `json:"PoolName" aws:"len=1-128,pattern=[\\w\\s+=,.@-]+"`
-	UserPoolTier                string                               `json:"UserPoolTier" aws:"enum=LITE|ESSENTIALS|PLUS"`
-	KeyConfiguration            json.RawMessage                      `json:"KeyConfiguration"`
-	IssuerConfiguration         json.RawMessage                      `json:"IssuerConfiguration"`
+	UserPoolId string `json:"UserPoolId" aws:"required,len=1-55,pattern=[\\w-]+_[0-9a-zA-Z]+"`
+	PoolSettings
+	PoolName     string `json:"PoolName" aws:"len=1-128,pattern=[\\w\\s+=,.@-]+"`
+	UserPoolTier string `json:"UserPoolTier" aws:"enum=LITE|ESSENTIALS|PLUS"`
 }
 
 // UpdateUserPool replaces the pool's settable configuration: every member
@@ -202,17 +153,7 @@ type UpdateUserPoolInput struct {
 // Errors: ResourceNotFoundException; InvalidParameterException as in
 // CreateUserPool.
 func (s *Service) UpdateUserPool(ctx context.Context, in *UpdateUserPoolInput) (*Empty, error) {
-	settings := poolSettings{
-		Policies: in.Policies, DeletionProtection: in.DeletionProtection, LambdaConfig: in.LambdaConfig,
-		AutoVerifiedAttributes: in.AutoVerifiedAttributes, SmsVerificationMessage: in.SmsVerificationMessage,
-		EmailVerificationMessage: in.EmailVerificationMessage, EmailVerificationSubject: in.EmailVerificationSubject,
-		VerificationMessageTemplate: in.VerificationMessageTemplate, SmsAuthenticationMessage: in.SmsAuthenticationMessage,
-		MfaConfiguration: in.MfaConfiguration, UserAttributeUpdateSettings: in.UserAttributeUpdateSettings,
-		DeviceConfiguration: in.DeviceConfiguration, EmailConfiguration: in.EmailConfiguration,
-		SmsConfiguration: in.SmsConfiguration, UserPoolTags: in.UserPoolTags, AdminCreateUserConfig: in.AdminCreateUserConfig,
-		UserPoolAddOns: in.UserPoolAddOns, AccountRecoverySetting: in.AccountRecoverySetting,
-		KeyConfiguration: in.KeyConfiguration, IssuerConfiguration: in.IssuerConfiguration,
-	}
+	settings := in.PoolSettings
 	now := cognito.At(s.now())
 	err := s.st.UpdatePool(ctx, in.UserPoolId, func(p *cognito.UserPool) error {
 		mfaOn := in.MfaConfiguration == "ON" || in.MfaConfiguration == "OPTIONAL"

@@ -232,14 +232,14 @@ func TestCreateUserPool_InvalidParameter(t *testing.T) {
 	}{
 		{"username and alias attributes", CreateUserPoolInput{UsernameAttributes: []string{"email"}, AliasAttributes: []string{"phone_number"}}},
 		{"unknown alias attribute", CreateUserPoolInput{AliasAttributes: []string{"nickname"}}},
-		{"MFA on without SMS", CreateUserPoolInput{MfaConfiguration: "ON"}},
+		{"MFA on without SMS", CreateUserPoolInput{PoolSettings: PoolSettings{MfaConfiguration: "ON"}}},
 		{"preferred_username required and alias", CreateUserPoolInput{AliasAttributes: []string{"preferred_username"}, Schema: []cognito.SchemaAttribute{{Name: "preferred_username", Required: boolRef(true)}}}},
-		{"password too short", CreateUserPoolInput{Policies: &cognito.UserPoolPolicy{PasswordPolicy: &cognito.PasswordPolicy{MinimumLength: 5}}}},
-		{"message without code", CreateUserPoolInput{EmailVerificationMessage: "Welcome aboard"}},
-		{"bad trigger", CreateUserPoolInput{LambdaConfig: &cognito.LambdaConfig{PreSignUp: "fn"}}},
-		{"verify before update without auto-verify", CreateUserPoolInput{UserAttributeUpdateSettings: &cognito.UserAttributeUpdateSettings{AttributesRequireVerificationBeforeUpdate: []string{"email"}}}},
+		{"password too short", CreateUserPoolInput{PoolSettings: PoolSettings{Policies: &cognito.UserPoolPolicy{PasswordPolicy: &cognito.PasswordPolicy{MinimumLength: 5}}}}},
+		{"message without code", CreateUserPoolInput{PoolSettings: PoolSettings{EmailVerificationMessage: "Welcome aboard"}}},
+		{"bad trigger", CreateUserPoolInput{PoolSettings: PoolSettings{LambdaConfig: &cognito.LambdaConfig{PreSignUp: "fn"}}}},
+		{"verify before update without auto-verify", CreateUserPoolInput{PoolSettings: PoolSettings{UserAttributeUpdateSettings: &cognito.UserAttributeUpdateSettings{AttributesRequireVerificationBeforeUpdate: []string{"email"}}}}},
 		{"case sensitivity missing", CreateUserPoolInput{UsernameConfiguration: &cognito.UsernameConfiguration{}}},
-		{"aws tag", CreateUserPoolInput{UserPoolTags: map[string]string{"aws:x": "y"}}},
+		{"aws tag", CreateUserPoolInput{PoolSettings: PoolSettings{UserPoolTags: map[string]string{"aws:x": "y"}}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.in.PoolName = "p"
@@ -256,11 +256,12 @@ func TestCreateUserPool_InvalidParameter(t *testing.T) {
 func TestCreateUserPool_MessagesAndUsernameConfiguration(t *testing.T) {
 	s, _ := newAdminTestService(t)
 	p := mustCreatePool(t, s, &CreateUserPoolInput{
-		EmailVerificationMessage: "Code: {####}",
-		UsernameConfiguration:    &cognito.UsernameConfiguration{CaseSensitive: boolRef(false)},
-		AdminCreateUserConfig:    &cognito.AdminCreateUserConfig{AllowAdminCreateUserOnly: true, UnusedAccountValidityDays: 3},
-		MfaConfiguration:         "OPTIONAL",
-		SmsConfiguration:         json.RawMessage(`{"SnsCallerArn":"arn:aws:iam::123456789012:role/sms"}`),
+
+		UsernameConfiguration: &cognito.UsernameConfiguration{CaseSensitive: boolRef(false)}, PoolSettings: PoolSettings{EmailVerificationMessage: "Code: {####}",
+
+			AdminCreateUserConfig: &cognito.AdminCreateUserConfig{AllowAdminCreateUserOnly: true, UnusedAccountValidityDays: 3},
+			MfaConfiguration:      "OPTIONAL",
+			SmsConfiguration:      json.RawMessage(`{"SnsCallerArn":"arn:aws:iam::123456789012:role/sms"}`)},
 	})
 	if p.VerificationMessageTemplate.EmailMessage != "Code: {####}" || p.EmailVerificationMessage != "Code: {####}" {
 		t.Errorf("email message: %+v / %q", p.VerificationMessageTemplate, p.EmailVerificationMessage)
@@ -280,17 +281,17 @@ func TestUpdateUserPool_ReplaceSemantics(t *testing.T) {
 	s, clock := newAdminTestService(t)
 	ctx := context.Background()
 	p := mustCreatePool(t, s, &CreateUserPoolInput{
-		PoolName:               "keep me",
-		AutoVerifiedAttributes: []string{"email"},
-		DeletionProtection:     "ACTIVE",
-		LambdaConfig:           &cognito.LambdaConfig{PreSignUp: "arn:aws:lambda:us-east-1:123456789012:function:fn"},
-		UserPoolTags:           map[string]string{"team": "a"},
-		AliasAttributes:        []string{"email"},
-		Schema:                 []cognito.SchemaAttribute{{Name: "tier"}},
-		UserPoolTier:           "PLUS",
+		PoolName: "keep me",
+
+		AliasAttributes: []string{"email"},
+		Schema:          []cognito.SchemaAttribute{{Name: "tier"}},
+		UserPoolTier:    "PLUS", PoolSettings: PoolSettings{AutoVerifiedAttributes: []string{"email"},
+			DeletionProtection: "ACTIVE",
+			LambdaConfig:       &cognito.LambdaConfig{PreSignUp: "arn:aws:lambda:us-east-1:123456789012:function:fn"},
+			UserPoolTags:       map[string]string{"team": "a"}},
 	})
 	clock.t = clock.t.Add(time.Hour)
-	if _, err := s.UpdateUserPool(ctx, &UpdateUserPoolInput{UserPoolId: p.Id, Policies: &cognito.UserPoolPolicy{PasswordPolicy: &cognito.PasswordPolicy{MinimumLength: 12}}}); err != nil {
+	if _, err := s.UpdateUserPool(ctx, &UpdateUserPoolInput{UserPoolId: p.Id, PoolSettings: PoolSettings{Policies: &cognito.UserPoolPolicy{PasswordPolicy: &cognito.PasswordPolicy{MinimumLength: 12}}}}); err != nil {
 		t.Fatal(err)
 	}
 	out, err := s.DescribeUserPool(ctx, &DescribeUserPoolInput{UserPoolId: p.Id})
@@ -313,14 +314,14 @@ func TestUpdateUserPool_ReplaceSemantics(t *testing.T) {
 
 	_, err = s.UpdateUserPool(ctx, &UpdateUserPoolInput{UserPoolId: "us-east-1_nope"})
 	wantCognitoError(t, err, cognito.ResourceNotFound, "User pool us-east-1_nope does not exist.")
-	_, err = s.UpdateUserPool(ctx, &UpdateUserPoolInput{UserPoolId: p.Id, MfaConfiguration: "ON"})
+	_, err = s.UpdateUserPool(ctx, &UpdateUserPoolInput{UserPoolId: p.Id, PoolSettings: PoolSettings{MfaConfiguration: "ON"}})
 	wantCognitoError(t, err, cognito.InvalidParameter, "")
 }
 
 func TestDeleteUserPool(t *testing.T) {
 	s, _ := newAdminTestService(t)
 	ctx := context.Background()
-	p := mustCreatePool(t, s, &CreateUserPoolInput{DeletionProtection: "ACTIVE"})
+	p := mustCreatePool(t, s, &CreateUserPoolInput{PoolSettings: PoolSettings{DeletionProtection: "ACTIVE"}})
 
 	_, err := s.DeleteUserPool(ctx, &DeleteUserPoolInput{UserPoolId: p.Id})
 	wantCognitoError(t, err, cognito.InvalidParameter, "The user pool "+p.Id+" cannot be deleted because deletion protection is activated.")

@@ -47,7 +47,7 @@ func TestReview_RotationKeepsTokenWhenPreTokenFails(t *testing.T) {
 	})
 	ctx := context.Background()
 	pool, client := mustPoolAndClient(t, s,
-		CreateUserPoolInput{PoolName: "p", LambdaConfig: &cognito.LambdaConfig{PreTokenGeneration: arn("pretoken")}},
+		CreateUserPoolInput{PoolName: "p", PoolSettings: PoolSettings{LambdaConfig: &cognito.LambdaConfig{PreTokenGeneration: arn("pretoken")}}},
 		CreateUserPoolClientInput{ClientName: "c", ClientSettings: ClientSettings{ExplicitAuthFlows: []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"},
 			RefreshTokenRotation: &cognito.RefreshTokenRotation{Feature: "ENABLED"}}})
 	if _, err := s.AdminCreateUser(ctx, &AdminCreateUserInput{UserPoolId: pool.Id, Username: "ann", MessageAction: "SUPPRESS"}); err != nil {
@@ -208,8 +208,8 @@ func TestReview_DisabledDuringCustomChallenge(t *testing.T) {
 		ev["response"] = map[string]any{"answerCorrect": ev["request"].(map[string]any)["challengeAnswer"] == "42"}
 	})
 	ctx := context.Background()
-	pool, client := mustPoolAndClient(t, s, CreateUserPoolInput{PoolName: "p", LambdaConfig: &cognito.LambdaConfig{
-		DefineAuthChallenge: arn("define"), CreateAuthChallenge: arn("create"), VerifyAuthChallengeResponse: arn("verify")}},
+	pool, client := mustPoolAndClient(t, s, CreateUserPoolInput{PoolName: "p", PoolSettings: PoolSettings{LambdaConfig: &cognito.LambdaConfig{
+		DefineAuthChallenge: arn("define"), CreateAuthChallenge: arn("create"), VerifyAuthChallengeResponse: arn("verify")}}},
 		CreateUserPoolClientInput{ClientName: "c", ClientSettings: ClientSettings{ExplicitAuthFlows: []string{"ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}}})
 	if _, err := s.AdminCreateUser(ctx, &AdminCreateUserInput{UserPoolId: pool.Id, Username: "fay", MessageAction: "SUPPRESS"}); err != nil {
 		t.Fatal(err)
