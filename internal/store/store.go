@@ -167,6 +167,12 @@ type Store interface {
 	AddMessage(ctx context.Context, m cognito.Message) error
 	ListMessages(ctx context.Context, f MessageFilter) ([]cognito.Message, error)
 
+	// Attempts at actions with a per-user quota (api.md §9). AddAttempt
+	// records one at time at and forgets that user's attempts at the action
+	// from before pruneBefore; CountAttempts counts those at or after since.
+	AddAttempt(ctx context.Context, poolID, username, action string, at, pruneBefore time.Time) error
+	CountAttempts(ctx context.Context, poolID, username, action string, since time.Time) (int, error)
+
 	// Invocation log. ListInvocations returns matching records oldest
 	// first.
 	AddInvocation(ctx context.Context, inv cognito.Invocation) error

@@ -238,7 +238,7 @@ func (s *Store) DeleteUser(ctx context.Context, poolID, username string) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound("user", username)
 		}
-		for _, table := range []string{"user_aliases", "memberships", "codes", "refresh_tokens"} {
+		for _, table := range []string{"user_aliases", "memberships", "codes", "attempts", "refresh_tokens"} {
 			if _, err := t.tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE pool_id = $1 AND username = $2`,
 				poolID, username); err != nil {
 				return fmt.Errorf("sqlstore: delete user %q from %s: %w", username, table, err)

@@ -55,6 +55,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Groups/CRUD", testGroups},
 		{"Groups/Memberships", testMemberships},
 		{"Codes", testCodes},
+		{"Attempts", testAttempts},
 		{"RefreshTokens", testRefreshTokens},
 		{"Keys", testKeys},
 		{"Messages", testMessages},

@@ -21,6 +21,7 @@ func populate(t *testing.T, s store.Store, pool, user string) {
 	must(t, s.CreateGroup(ctx, fullGroup(pool, "g")), "CreateGroup")
 	must(t, s.AddUserToGroup(ctx, pool, user, "g"), "AddUserToGroup")
 	must(t, s.PutCode(ctx, cognito.Code{PoolID: pool, Username: user, Purpose: cognito.CodeSignUp, Hash: []byte("h")}), "PutCode")
+	must(t, s.AddAttempt(ctx, pool, user, "Resend", t0, t0), "AddAttempt")
 	must(t, s.CreateRefreshToken(ctx, cognito.RefreshToken{ID: "rt-" + pool, PoolID: pool, ClientID: "client-" + pool, Username: user}), "CreateRefreshToken")
 	must(t, s.CreateKey(ctx, cognito.Key{ID: "key-" + pool, PoolID: pool, Use: "id", Material: []byte("m")}), "CreateKey")
 	must(t, s.AddMessage(ctx, cognito.Message{ID: fmt.Sprintf("msg-%s-%d", pool, msgSeq.Add(1)), PoolID: pool, Username: user, Created: t0}), "AddMessage")
@@ -53,16 +54,19 @@ func present(t *testing.T, s store.Store, pool, user string) map[string]bool {
 	must(t, err, "ListMessages")
 	n, err := s.CountUsers(ctx, pool)
 	must(t, err, "CountUsers")
+	attempts, err := s.CountAttempts(ctx, pool, user, "Resend", t0)
+	must(t, err, "CountAttempts")
 	return map[string]bool{
 		"pool": found(poolErr), "client": found(clientErr), "user": found(userErr), "alias": found(aliasErr),
 		"group": found(groupErr), "code": found(codeErr), "token": found(tokenErr),
 		"membership": len(groups) > 0, "key": len(keys) > 0, "message": len(msgs) > 0, "counted": n > 0,
+		"attempt": attempts > 0,
 	}
 }
 
 func allPresent(v bool) map[string]bool {
 	m := map[string]bool{}
-	for _, k := range []string{"pool", "client", "user", "alias", "group", "code", "token", "membership", "key", "message", "counted"} {
+	for _, k := range []string{"pool", "client", "user", "alias", "group", "code", "token", "membership", "key", "message", "counted", "attempt"} {
 		m[k] = v
 	}
 	return m

@@ -288,6 +288,7 @@ func testDeleteUserCascade(t *testing.T, s store.Store) {
 		must(t, s.AddUserToGroup(ctx, "p1", u.Username, "g"), "AddUserToGroup")
 		must(t, s.PutCode(ctx, cognito.Code{PoolID: "p1", Username: u.Username, Purpose: cognito.CodeSignUp, Hash: []byte("h")}), "PutCode")
 		must(t, s.CreateRefreshToken(ctx, cognito.RefreshToken{ID: "rt-" + u.Username, PoolID: "p1", ClientID: "c", Username: u.Username}), "CreateRefreshToken")
+		must(t, s.AddAttempt(ctx, "p1", u.Username, "Resend", t0, t0), "AddAttempt")
 	}
 	must(t, s.CreateGroup(ctx, cognito.Group{UserPoolId: "p1", GroupName: "g"}), "CreateGroup")
 
@@ -298,6 +299,8 @@ func testDeleteUserCascade(t *testing.T, s store.Store) {
 	isErr(t, err, store.ErrNotFound, "code after DeleteUser")
 	_, err = s.GetRefreshToken(ctx, "rt-alice")
 	isErr(t, err, store.ErrNotFound, "refresh token after DeleteUser")
+	same(t, "alice's attempts after DeleteUser", countAttempts(t, s, "p1", "alice", "Resend", t0), 0)
+	same(t, "bob's attempts after alice's DeleteUser", countAttempts(t, s, "p1", "bob", "Resend", t0), 1)
 	groups, err := s.ListGroupsForUser(ctx, "p1", "alice", store.Page{})
 	must(t, err, "ListGroupsForUser")
 	if len(groups) != 0 {

@@ -1,0 +1,46 @@
+package storetest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/tarn-idp/tarn/internal/store"
+)
+
+func countAttempts(t *testing.T, s store.Store, pool, user, action string, since time.Time) int {
+	t.Helper()
+	n, err := s.CountAttempts(t.Context(), pool, user, action, since)
+	must(t, err, "CountAttempts(%s, %s, %s)", pool, user, action)
+	return n
+}
+
+func testAttempts(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	for _, d := range []time.Duration{0, time.Minute, 2 * time.Minute} {
+		must(t, s.AddAttempt(ctx, "p1", "alice", "Resend", at(d), at(-time.Hour)), "AddAttempt")
+	}
+	must(t, s.AddAttempt(ctx, "p1", "alice", "Verify", at(0), at(-time.Hour)), "AddAttempt other action")
+	must(t, s.AddAttempt(ctx, "p1", "bob", "Resend", at(0), at(-time.Hour)), "AddAttempt other user")
+	must(t, s.AddAttempt(ctx, "p2", "alice", "Resend", at(0), at(-time.Hour)), "AddAttempt other pool")
+
+	same(t, "all of alice's Resend attempts", countAttempts(t, s, "p1", "alice", "Resend", at(-time.Hour)), 3)
+	same(t, "attempts since the second (inclusive)", countAttempts(t, s, "p1", "alice", "Resend", at(time.Minute)), 2)
+	same(t, "attempts since after the last", countAttempts(t, s, "p1", "alice", "Resend", at(3*time.Minute)), 0)
+	same(t, "alice's Verify attempts", countAttempts(t, s, "p1", "alice", "Verify", at(-time.Hour)), 1)
+	same(t, "unknown user's attempts", countAttempts(t, s, "p1", "carol", "Resend", at(-time.Hour)), 0)
+
+	// Adding one prunes that user's older attempts at that action only.
+	must(t, s.AddAttempt(ctx, "p1", "alice", "Resend", at(time.Hour), at(90*time.Second)), "AddAttempt pruning")
+	same(t, "Resend attempts left after pruning", countAttempts(t, s, "p1", "alice", "Resend", time.Time{}), 2)
+	same(t, "Verify attempts untouched by pruning", countAttempts(t, s, "p1", "alice", "Verify", time.Time{}), 1)
+	same(t, "bob's attempts untouched by pruning", countAttempts(t, s, "p1", "bob", "Resend", time.Time{}), 1)
+
+	// Inside a transaction that rolls back, the attempt is not kept.
+	err := s.Tx(ctx, func(tx store.Store) error {
+		must(t, tx.AddAttempt(ctx, "p1", "bob", "Resend", at(time.Minute), at(-time.Hour)), "AddAttempt in tx")
+		same(t, "attempts seen inside the tx", countAttempts(t, tx, "p1", "bob", "Resend", time.Time{}), 2)
+		return errBoom
+	})
+	isErr(t, err, errBoom, "Tx")
+	same(t, "bob's attempts after rollback", countAttempts(t, s, "p1", "bob", "Resend", time.Time{}), 1)
+}
