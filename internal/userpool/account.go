@@ -1,6 +1,7 @@
 package userpool
 
 import (
+	"cmp"
 	"context"
 	"errors"
 
@@ -53,6 +54,12 @@ func (s *Service) ChangePassword(ctx context.Context, in *ChangePasswordInput) (
 	}
 	if s.now().Before(c.user.LockedUntil) {
 		return nil, cognito.Errorf(cognito.NotAuthorized, "Password attempts exceeded")
+	}
+	if over, err := s.overQuota(ctx, s.st, c.pool.Id, c.user.Username, quotaChangePassword); over || err != nil {
+		return nil, cmp.Or(err, errAttemptLimit)
+	}
+	if err := s.spendQuota(ctx, s.st, c.pool.Id, c.user.Username, quotaChangePassword); err != nil {
+		return nil, err
 	}
 	ok, err := s.passwordMatches(&c.user, in.PreviousPassword)
 	if err != nil {
@@ -194,7 +201,7 @@ func (s *Service) VerifyUserAttribute(ctx context.Context, in *VerifyUserAttribu
 	if (name != "email" && name != "phone_number") || (c.user.Attributes[name] == "" && c.user.Pending[name] == "") {
 		return nil, cognito.ErrInvalidParameter("Invalid attribute name: the user has no %s to verify.", name)
 	}
-	err = s.withCode(ctx, c.pool.Id, c.user.Username, cognito.CodeVerifyPrefix+name, in.Code, func(st store.Store) error {
+	err = s.withCode(ctx, c.pool.Id, c.user.Username, cognito.CodeVerifyPrefix+name, in.Code, quotaVerifyAttr, func(st store.Store) error {
 		return s.updateUser(ctx, st, &c.pool, c.user.Username, false, func(u *cognito.User) error {
 			if v := u.Pending[name]; v != "" {
 				u.Attributes[name] = v

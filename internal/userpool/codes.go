@@ -1,6 +1,7 @@
 package userpool
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -225,14 +226,22 @@ func (s *Service) sendCode(ctx context.Context, st store.Store, pool *cognito.Us
 // issueCode composes, stores and sends a new code in its own transaction,
 // then hands it to a custom sender.
 func (s *Service) issueCode(ctx context.Context, pool *cognito.UserPool, clientID string, u *cognito.User, purpose string, ttl time.Duration, d delivery, action string, meta map[string]string) (*CodeDeliveryDetails, error) {
+	q, limited := sendQuotas[action]
+	if limited {
+		if over, err := s.overQuota(ctx, s.st, pool.Id, u.Username, q); over || err != nil {
+			return nil, cmp.Or(err, errAttemptLimit)
+		}
+	}
 	o, err := s.compose(ctx, pool, clientID, u, d, action, newCode(), meta)
 	if err != nil {
 		return nil, err
 	}
 	var det *CodeDeliveryDetails
 	err = s.st.Tx(ctx, func(st store.Store) error {
-		det, err = s.sendCode(ctx, st, pool, u, purpose, ttl, o)
-		return err
+		if det, err = s.sendCode(ctx, st, pool, u, purpose, ttl, o); err != nil || !limited {
+			return err
+		}
+		return s.spendQuota(ctx, st, pool.Id, u.Username, q)
 	})
 	if err != nil {
 		return nil, err
@@ -275,16 +284,28 @@ func (s *Service) consumeCode(ctx context.Context, st store.Store, poolID, usern
 }
 
 // withCode runs apply in one transaction after consuming the code; a wrong
-// or expired code is reported (its attempt kept) and apply does not run. If
+// or expired code is reported (its attempt kept, and a wrong one spending
+// one of q) and apply does not run. Once q is spent, no code is checked. If
 // apply fails, the code stays usable.
-func (s *Service) withCode(ctx context.Context, poolID, username, purpose, code string, apply func(st store.Store) error) error {
+func (s *Service) withCode(ctx context.Context, poolID, username, purpose, code string, q quota, apply func(st store.Store) error) error {
 	var outcome error
 	err := s.st.Tx(ctx, func(st store.Store) error {
+		over, err := s.overQuota(ctx, st, poolID, username, q)
+		if err != nil {
+			return err
+		}
+		if over {
+			outcome = errAttemptLimit
+			return nil
+		}
 		o, err := s.consumeCode(ctx, st, poolID, username, purpose, code)
 		if err != nil {
 			return err
 		}
-		if outcome = o; o != nil {
+		if outcome = o; o == errCodeMismatch {
+			return s.spendQuota(ctx, st, poolID, username, q)
+		}
+		if o != nil {
 			return nil
 		}
 		return apply(st)

@@ -90,7 +90,7 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 	if err != nil {
 		return nil, err
 	}
-	err = s.withCode(ctx, pool.Id, u.Username, cognito.CodeForgotPassword, in.ConfirmationCode, func(st store.Store) error {
+	err = s.withCode(ctx, pool.Id, u.Username, cognito.CodeForgotPassword, in.ConfirmationCode, quotaConfirmForgot, func(st store.Store) error {
 		if err := checkPassword(&pool, in.Password); err != nil {
 			return err
 		}

@@ -216,7 +216,7 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *ConfirmSignUpInput) (*E
 		return nil, cognito.Errorf(cognito.NotAuthorized, "User cannot be confirmed. Current status is %s", u.Status)
 	}
 	d, hasDelivery := signUpDelivery(&pool, &u)
-	err = s.withCode(ctx, pool.Id, u.Username, cognito.CodeSignUp, in.ConfirmationCode, func(st store.Store) error {
+	err = s.withCode(ctx, pool.Id, u.Username, cognito.CodeSignUp, in.ConfirmationCode, quotaConfirmSignUp, func(st store.Store) error {
 		return s.updateUser(ctx, st, &pool, u.Username, in.ForceAliasCreation, func(x *cognito.User) error {
 			x.Status = cognito.StatusConfirmed
 			if hasDelivery {

@@ -1,0 +1,212 @@
+package main
+
+// Per-user attempt quotas (api.md §9): the calls past a quota in a rolling
+// hour get LimitExceededException, and the window moves on the server's
+// clock.
+
+import (
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+)
+
+const attemptLimitMessage = "Attempt limit exceeded, please try after some time."
+
+// quotaTarn starts tarn on a clock the test moves.
+func quotaTarn(t *testing.T) (*tarnServer, *mnClock) {
+	clock := &mnClock{t: time.Now()}
+	return startTarn(t, func(m *Main) { m.clock = clock.Now }), clock
+}
+
+// wantAttemptLimit requires LimitExceededException with Cognito's text.
+func wantAttemptLimit(t *testing.T, what string, err error) {
+	t.Helper()
+	wantErr(t, what, err, "LimitExceededException")
+	if msg := auErrMessage(err); msg != attemptLimitMessage {
+		t.Errorf("%s: message %q, want %q", what, msg, attemptLimitMessage)
+	}
+}
+
+func TestE2E_Quota_ResendConfirmationCodeFivePerHourPerUser(t *testing.T) {
+	ts, clock := quotaTarn(t)
+	poolID, clientID := ts.auEmailPool(cip.CreateUserPoolInput{})
+	ts.auSignUp(clientID, "rita", auPassword, attr("email", "rita@example.com"))
+	ts.auSignUp(clientID, "ruth", auPassword, attr("email", "ruth@example.com"))
+	resend := func(username string) error {
+		_, err := ts.cip.ResendConfirmationCode(ctxT(t), &cip.ResendConfirmationCodeInput{ClientId: &clientID, Username: &username})
+		return err
+	}
+	for i := 1; i <= 5; i++ {
+		clock.Advance(time.Minute)
+		if err := resend("rita"); err != nil {
+			t.Fatalf("resend %d: %v", i, err)
+		}
+	}
+	sent := len(ts.auMessages(poolID, "rita", "ResendCode"))
+	wantAttemptLimit(t, "sixth resend within the hour", resend("rita"))
+	if n := len(ts.auMessages(poolID, "rita", "ResendCode")); n != sent {
+		t.Errorf("a refused resend sent a message: %d messages, want %d", n, sent)
+	}
+	if err := resend("ruth"); err != nil {
+		t.Errorf("another user's resend: %v", err)
+	}
+	// The code sent last still confirms.
+	if err := ts.auConfirm(clientID, "rita", ts.lastCode(poolID, "rita")); err != nil {
+		t.Fatalf("ConfirmSignUp with the last code: %v", err)
+	}
+}
+
+func TestE2E_Quota_ResendSlotsFreeAsTheHourRolls(t *testing.T) {
+	ts, clock := quotaTarn(t)
+	poolID, clientID := ts.auEmailPool(cip.CreateUserPoolInput{})
+	ts.auSignUp(clientID, "rose", auPassword, attr("email", "rose@example.com"))
+	resend := func() error {
+		_, err := ts.cip.ResendConfirmationCode(ctxT(t), &cip.ResendConfirmationCodeInput{ClientId: &clientID, Username: aws.String("rose")})
+		return err
+	}
+	for i := 0; i < 5; i++ {
+		if err := resend(); err != nil {
+			t.Fatalf("resend %d: %v", i+1, err)
+		}
+		clock.Advance(10 * time.Minute)
+	}
+	wantAttemptLimit(t, "sixth resend", resend())
+	clock.Advance(10*time.Minute + time.Second) // the first resend is now over an hour old
+	if err := resend(); err != nil {
+		t.Fatalf("resend once the first is an hour old: %v", err)
+	}
+	wantAttemptLimit(t, "the next one, with the other four still inside the hour", resend())
+	if n := len(ts.auMessages(poolID, "rose", "ResendCode")); n != 6 {
+		t.Errorf("%d ResendCode messages, want 6", n)
+	}
+}
+
+func TestE2E_Quota_ConfirmSignUpFifteenWrongCodesPerHour(t *testing.T) {
+	ts, clock := quotaTarn(t)
+	poolID, clientID := ts.auEmailPool(cip.CreateUserPoolInput{})
+	ts.auSignUp(clientID, "sam", auPassword, attr("email", "sam@example.com"))
+	code := ts.lastCode(poolID, "sam")
+	for i := 1; i <= 15; i++ {
+		wantErr(t, "wrong code", ts.auConfirm(clientID, "sam", auOtherCode(code)), "CodeMismatchException")
+	}
+	wantAttemptLimit(t, "wrong code past the quota", ts.auConfirm(clientID, "sam", auOtherCode(code)))
+	wantAttemptLimit(t, "right code past the quota", ts.auConfirm(clientID, "sam", code))
+	if got := ts.auAdminGet(poolID, "sam").UserStatus; got != types.UserStatusTypeUnconfirmed {
+		t.Fatalf("status after a refused confirmation: %s", got)
+	}
+
+	// An hour later the quota is back, but this code has had its fifteen
+	// wrong guesses: it is spent, and a new one works.
+	clock.Advance(time.Hour + time.Second)
+	wantErr(t, "the spent code an hour later", ts.auConfirm(clientID, "sam", code), "TooManyFailedAttemptsException")
+	if _, err := ts.cip.ResendConfirmationCode(ctxT(t), &cip.ResendConfirmationCodeInput{ClientId: &clientID, Username: aws.String("sam")}); err != nil {
+		t.Fatalf("ResendConfirmationCode: %v", err)
+	}
+	if err := ts.auConfirm(clientID, "sam", ts.lastCode(poolID, "sam")); err != nil {
+		t.Fatalf("ConfirmSignUp with a new code: %v", err)
+	}
+}
+
+func TestE2E_Quota_ConfirmForgotPasswordTenWrongCodesPerHour(t *testing.T) {
+	ts, clock := quotaTarn(t)
+	poolID, clientID := ts.auEmailPool(cip.CreateUserPoolInput{})
+	ts.auSignedUp(poolID, clientID, "tess", "tess@example.com", auPassword)
+	clock.Advance(time.Second) // the outbox orders by time: later messages must be later
+	forgot := func() string {
+		t.Helper()
+		if _, err := ts.cip.ForgotPassword(ctxT(t), &cip.ForgotPasswordInput{ClientId: &clientID, Username: aws.String("tess")}); err != nil {
+			t.Fatalf("ForgotPassword: %v", err)
+		}
+		return ts.auLastMessage(poolID, "tess", "ForgotPassword").Code
+	}
+	confirm := func(code string) error {
+		_, err := ts.cip.ConfirmForgotPassword(ctxT(t), &cip.ConfirmForgotPasswordInput{ClientId: &clientID,
+			Username: aws.String("tess"), ConfirmationCode: &code, Password: aws.String("N3w-Passw0rd!")})
+		return err
+	}
+	code := forgot()
+	for i := 1; i <= 10; i++ {
+		wantErr(t, "wrong reset code", confirm(auOtherCode(code)), "CodeMismatchException")
+	}
+	wantAttemptLimit(t, "right reset code past the quota", confirm(code))
+	// A new code does not buy new guesses.
+	code = forgot()
+	wantAttemptLimit(t, "a fresh reset code past the quota", confirm(code))
+	ts.auTokens(clientID, "tess", auPassword) // the password did not change
+
+	clock.Advance(time.Hour + time.Second) // the code has expired too
+	if err := confirm(forgot()); err != nil {
+		t.Fatalf("ConfirmForgotPassword an hour later: %v", err)
+	}
+	ts.auTokens(clientID, "tess", "N3w-Passw0rd!")
+}
+
+func TestE2E_Quota_ChangePasswordFivePerHour(t *testing.T) {
+	ts, clock := quotaTarn(t)
+	poolID, clientID := ts.auEmailPool(cip.CreateUserPoolInput{})
+	ts.auSignedUp(poolID, clientID, "uma", "uma@example.com", auPassword)
+	access := ts.auTokens(clientID, "uma", auPassword).AccessToken
+	change := func(from, to string) error {
+		_, err := ts.cip.ChangePassword(ctxT(t), &cip.ChangePasswordInput{AccessToken: access,
+			PreviousPassword: &from, ProposedPassword: &to})
+		return err
+	}
+	// Right and wrong previous passwords both count.
+	wantErr(t, "wrong previous password", change("Wr0ng-password", "Other-Passw0rd1"), "NotAuthorizedException")
+	passwords := []string{auPassword, "Second-Passw0rd", "Third-Passw0rd", "Fourth-Passw0rd", "Fifth-Passw0rd"}
+	for i := 0; i < 4; i++ {
+		if err := change(passwords[i], passwords[i+1]); err != nil {
+			t.Fatalf("change %d: %v", i+1, err)
+		}
+	}
+	wantAttemptLimit(t, "sixth ChangePassword", change(passwords[4], "Sixth-Passw0rd"))
+	ts.auTokens(clientID, "uma", passwords[4]) // the refused call changed nothing
+
+	clock.Advance(time.Hour + time.Second)
+	access = ts.auTokens(clientID, "uma", passwords[4]).AccessToken // the old one has expired
+	if err := change(passwords[4], "Sixth-Passw0rd"); err != nil {
+		t.Fatalf("ChangePassword an hour later: %v", err)
+	}
+	ts.auTokens(clientID, "uma", "Sixth-Passw0rd")
+}
+
+func TestE2E_Quota_AttributeVerificationCodes(t *testing.T) {
+	ts, clock := quotaTarn(t)
+	poolID, clientID := ts.auEmailPool(cip.CreateUserPoolInput{})
+	ts.auSignedUp(poolID, clientID, "vic", "vic@example.com", auPassword)
+	clock.Advance(time.Second) // the outbox orders by time: later messages must be later
+	access := ts.auTokens(clientID, "vic", auPassword).AccessToken
+	getCode := func() error {
+		_, err := ts.cip.GetUserAttributeVerificationCode(ctxT(t), &cip.GetUserAttributeVerificationCodeInput{
+			AccessToken: access, AttributeName: aws.String("email")})
+		return err
+	}
+	verify := func(code string) error {
+		_, err := ts.cip.VerifyUserAttribute(ctxT(t), &cip.VerifyUserAttributeInput{AccessToken: access,
+			AttributeName: aws.String("email"), Code: &code})
+		return err
+	}
+	for i := 1; i <= 5; i++ {
+		if err := getCode(); err != nil {
+			t.Fatalf("GetUserAttributeVerificationCode %d: %v", i, err)
+		}
+	}
+	wantAttemptLimit(t, "sixth GetUserAttributeVerificationCode", getCode())
+	code := ts.auLastMessage(poolID, "vic", "VerifyUserAttribute").Code
+	for i := 1; i <= 15; i++ {
+		wantErr(t, "wrong verification code", verify(auOtherCode(code)), "CodeMismatchException")
+	}
+	wantAttemptLimit(t, "right verification code past the quota", verify(code))
+
+	clock.Advance(time.Hour + time.Second)
+	access = ts.auTokens(clientID, "vic", auPassword).AccessToken // the old one has expired
+	if err := getCode(); err != nil {
+		t.Fatalf("GetUserAttributeVerificationCode an hour later: %v", err)
+	}
+	if err := verify(ts.auLastMessage(poolID, "vic", "VerifyUserAttribute").Code); err != nil {
+		t.Fatalf("VerifyUserAttribute an hour later: %v", err)
+	}
+}
