@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -449,8 +450,38 @@ func TestE2E_AdminConfirmSignUp(t *testing.T) {
 	ts.tokens(clientID, "alice", goodPassword)
 	_, err = ts.cip.AdminConfirmSignUp(ctx, in)
 	wantErr(t, "AdminConfirmSignUp twice", err, "NotAuthorizedException")
+	if msg := auErrMessage(err); msg != "User cannot confirm because user status is not UNCONFIRMED." {
+		t.Errorf("AdminConfirmSignUp twice: message %q", msg)
+	}
 	_, err = ts.cip.AdminConfirmSignUp(ctx, &cip.AdminConfirmSignUpInput{UserPoolId: &poolID, Username: aws.String("ghost")})
 	wantErr(t, "AdminConfirmSignUp unknown", err, "UserNotFoundException")
+}
+
+// Usernames are letters, marks, symbols, numbers and punctuation: any
+// whitespace (Unicode's too) fails the model's pattern on every operation,
+// before the user is looked up.
+func TestE2E_UsernamePattern(t *testing.T) {
+	ts := startAdminTarn(t)
+	ctx := ctxT(t)
+	poolID, _ := ts.basicPool(cip.CreateUserPoolInput{})
+	const want = "Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+"
+	for _, name := range []string{"a b", "a\u00a0b", "a\u2003b", "tab\there"} {
+		_, err := ts.cip.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &poolID, Username: aws.String(name),
+			MessageAction: types.MessageActionTypeSuppress})
+		wantErr(t, fmt.Sprintf("AdminCreateUser %q", name), err, "InvalidParameterException")
+		if msg := auErrMessage(err); !strings.Contains(msg, want) || !strings.Contains(msg, "'username'") {
+			t.Errorf("AdminCreateUser %q: message %q", name, msg)
+		}
+		_, err = ts.cip.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String(name)})
+		wantErr(t, fmt.Sprintf("AdminGetUser %q", name), err, "InvalidParameterException")
+	}
+	for _, name := range []string{"ünïcødé", "o'brien+tag@example.com", "+14325551212", "名前"} {
+		_, err := ts.cip.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &poolID, Username: aws.String(name),
+			MessageAction: types.MessageActionTypeSuppress})
+		if err != nil {
+			t.Errorf("AdminCreateUser %q: %v", name, err)
+		}
+	}
 }
 
 func TestE2E_AdminUserGlobalSignOut(t *testing.T) {

@@ -11,7 +11,7 @@ import (
 // AdminUpdateUserAttributesInput is the AdminUpdateUserAttributes request.
 type AdminUpdateUserAttributesInput struct {
 	UserPoolId     string            `json:"UserPoolId" aws:"required,len=1-55,pattern=[\\w-]+_[0-9a-zA-Z]+"`
-	Username       string            `json:"Username" aws:"required,len=1-128,sensitive"`
+	Username       string            `json:"Username" aws:"required,len=1-128,sensitive,pattern=[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+"`
 	UserAttributes []AttributeType   `json:"UserAttributes" aws:"required"`
 	ClientMetadata map[string]string `json:"ClientMetadata"`
 }
@@ -134,7 +134,7 @@ func (s *Service) updateAttributes(ctx context.Context, pool *cognito.UserPool, 
 // AdminDeleteUserAttributesInput is the AdminDeleteUserAttributes request.
 type AdminDeleteUserAttributesInput struct {
 	UserPoolId         string   `json:"UserPoolId" aws:"required,len=1-55,pattern=[\\w-]+_[0-9a-zA-Z]+"`
-	Username           string   `json:"Username" aws:"required,len=1-128,sensitive"`
+	Username           string   `json:"Username" aws:"required,len=1-128,sensitive,pattern=[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+"`
 	UserAttributeNames []string `json:"UserAttributeNames" aws:"required"`
 }
 

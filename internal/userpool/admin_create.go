@@ -10,7 +10,7 @@ import (
 // AdminCreateUserInput is the AdminCreateUser request.
 type AdminCreateUserInput struct {
 	UserPoolId             string            `json:"UserPoolId" aws:"required,len=1-55,pattern=[\\w-]+_[0-9a-zA-Z]+"`
-	Username               string            `json:"Username" aws:"required,len=1-128,sensitive"`
+	Username               string            `json:"Username" aws:"required,len=1-128,sensitive,pattern=[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+"`
 	UserAttributes         []AttributeType   `json:"UserAttributes"`
 	ValidationData         []AttributeType   `json:"ValidationData"`
 	TemporaryPassword      string            `json:"TemporaryPassword" aws:"len=0-256,sensitive"`
@@ -200,7 +200,7 @@ func dropEmpty(m map[string]string) {
 // AdminSetUserPasswordInput is the AdminSetUserPassword request.
 type AdminSetUserPasswordInput struct {
 	UserPoolId string `json:"UserPoolId" aws:"required,len=1-55,pattern=[\\w-]+_[0-9a-zA-Z]+"`
-	Username   string `json:"Username" aws:"required,len=1-128,sensitive"`
+	Username   string `json:"Username" aws:"required,len=1-128,sensitive,pattern=[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+"`
 	Password   string `json:"Password" aws:"required,len=0-256,sensitive"`
 	Permanent  bool   `json:"Permanent"`
 }

@@ -11,7 +11,7 @@ import (
 type ForgotPasswordInput struct {
 	ClientId       string            `json:"ClientId" aws:"required,len=1-128,pattern=[\\w+]+"`
 	SecretHash     string            `json:"SecretHash" aws:"len=1-128,pattern=[\\w+=/]+"`
-	Username       string            `json:"Username" aws:"required,len=1-128,sensitive"`
+	Username       string            `json:"Username" aws:"required,len=1-128,sensitive,pattern=[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+"`
 	ClientMetadata map[string]string `json:"ClientMetadata"`
 }
 
@@ -63,7 +63,7 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordInput) (
 type ConfirmForgotPasswordInput struct {
 	ClientId         string            `json:"ClientId" aws:"required,len=1-128,pattern=[\\w+]+"`
 	SecretHash       string            `json:"SecretHash" aws:"len=1-128,pattern=[\\w+=/]+"`
-	Username         string            `json:"Username" aws:"required,len=1-128,sensitive"`
+	Username         string            `json:"Username" aws:"required,len=1-128,sensitive,pattern=[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+"`
 	ConfirmationCode string            `json:"ConfirmationCode" aws:"required,len=1-2048,pattern=[\\S]+"`
 	Password         string            `json:"Password" aws:"required,len=0-256,sensitive"`
 	ClientMetadata   map[string]string `json:"ClientMetadata"`

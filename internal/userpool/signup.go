@@ -31,7 +31,7 @@ func (s *Service) publicRequest(ctx context.Context, clientID, hash, username st
 type SignUpInput struct {
 	ClientId       string            `json:"ClientId" aws:"required,len=1-128,pattern=[\\w+]+"`
 	SecretHash     string            `json:"SecretHash" aws:"len=1-128,pattern=[\\w+=/]+"`
-	Username       string            `json:"Username" aws:"required,len=1-128,sensitive"`
+	Username       string            `json:"Username" aws:"required,len=1-128,sensitive,pattern=[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+"`
 	Password       string            `json:"Password" aws:"len=0-256,sensitive"`
 	UserAttributes []AttributeType   `json:"UserAttributes"`
 	ValidationData []AttributeType   `json:"ValidationData"`
@@ -192,7 +192,7 @@ func (s *Service) publicUser(ctx context.Context, client *cognito.UserPoolClient
 type ConfirmSignUpInput struct {
 	ClientId           string            `json:"ClientId" aws:"required,len=1-128,pattern=[\\w+]+"`
 	SecretHash         string            `json:"SecretHash" aws:"len=1-128,pattern=[\\w+=/]+"`
-	Username           string            `json:"Username" aws:"required,len=1-128,sensitive"`
+	Username           string            `json:"Username" aws:"required,len=1-128,sensitive,pattern=[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+"`
 	ConfirmationCode   string            `json:"ConfirmationCode" aws:"required,len=1-2048,pattern=[\\S]+"`
 	ForceAliasCreation bool              `json:"ForceAliasCreation"`
 	ClientMetadata     map[string]string `json:"ClientMetadata"`
@@ -238,7 +238,7 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *ConfirmSignUpInput) (*E
 type ResendConfirmationCodeInput struct {
 	ClientId       string            `json:"ClientId" aws:"required,len=1-128,pattern=[\\w+]+"`
 	SecretHash     string            `json:"SecretHash" aws:"len=1-128,pattern=[\\w+=/]+"`
-	Username       string            `json:"Username" aws:"required,len=1-128,sensitive"`
+	Username       string            `json:"Username" aws:"required,len=1-128,sensitive,pattern=[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+"`
 	ClientMetadata map[string]string `json:"ClientMetadata"`
 }
 

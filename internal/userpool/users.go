@@ -172,7 +172,7 @@ func newUsername(pool *cognito.UserPool, username, sub string, attrs map[string]
 // AdminGetUserInput is the AdminGetUser request.
 type AdminGetUserInput struct {
 	UserPoolId string `json:"UserPoolId" aws:"required,len=1-55,pattern=[\\w-]+_[0-9a-zA-Z]+"`
-	Username   string `json:"Username" aws:"required,len=1-128,sensitive"`
+	Username   string `json:"Username" aws:"required,len=1-128,sensitive,pattern=[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+"`
 }
 
 // AdminGetUserOutput is the AdminGetUser response.
@@ -218,7 +218,7 @@ func (s *Service) poolUser(ctx context.Context, poolID, username string) (cognit
 // and nothing else.
 type AdminUserInput struct {
 	UserPoolId     string            `json:"UserPoolId" aws:"required,len=1-55,pattern=[\\w-]+_[0-9a-zA-Z]+"`
-	Username       string            `json:"Username" aws:"required,len=1-128,sensitive"`
+	Username       string            `json:"Username" aws:"required,len=1-128,sensitive,pattern=[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+"`
 	ClientMetadata map[string]string `json:"ClientMetadata"`
 }
 
@@ -272,7 +272,7 @@ func (s *Service) AdminConfirmSignUp(ctx context.Context, in *AdminUserInput) (*
 	}
 	err = s.updateUser(ctx, s.st, &pool, u.Username, false, func(u *cognito.User) error {
 		if u.Status != cognito.StatusUnconfirmed {
-			return cognito.Errorf(cognito.NotAuthorized, "User cannot be confirmed. Current status is %s", u.Status)
+			return cognito.Errorf(cognito.NotAuthorized, "User cannot confirm because user status is not UNCONFIRMED.")
 		}
 		u.Status = cognito.StatusConfirmed
 		return nil
