@@ -288,3 +288,88 @@ func TestE2E_SRP_CanonicalUsernameForCaseAndAlias(t *testing.T) {
 		}
 	}
 }
+
+// The PASSWORD_VERIFIER answer's USERNAME must name the user the
+// SECRET_BLOCK was issued for (an alias of that user is fine): a proof for
+// one user cannot be replayed under another's name, and a SECRET_HASH over
+// another name does not pass.
+func TestE2E_SRP_AnswerUsernameMustBeTheChallengedUser(t *testing.T) {
+	ts := startTarn(t)
+	poolID, clientID := ts.auEmailPool(cip.CreateUserPoolInput{AliasAttributes: []types.AliasAttributeType{types.AliasAttributeTypeEmail}})
+	ts.auSignedUp(poolID, clientID, "alma", "alma@example.com", auPassword)
+	ts.auSignedUp(poolID, clientID, "bea", "bea@example.com", auPassword)
+	for _, other := range []string{"bea", "bea@example.com", "nobody"} {
+		x, err := ts.auStartSRP(clientID, "alma")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := x.responses(t, poolID, auPassword)
+		r["USERNAME"] = other
+		out, err := ts.auRespond(clientID, types.ChallengeNameTypePasswordVerifier, nil, r)
+		wantErr(t, "alma's proof answered as "+other, err, "NotAuthorizedException")
+		if out != nil && out.AuthenticationResult != nil {
+			t.Fatalf("tokens for alma's proof answered as %s", other)
+		}
+	}
+	x, err := ts.auStartSRP(clientID, "alma")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := x.responses(t, poolID, auPassword)
+	r["USERNAME"] = "alma@example.com"
+	out, err := ts.auRespond(clientID, types.ChallengeNameTypePasswordVerifier, nil, r)
+	if err != nil {
+		t.Fatalf("alma's proof answered with her own email alias: %v", err)
+	}
+	if got := auClaims(t, *out.AuthenticationResult.AccessToken)["username"]; got != "alma" {
+		t.Errorf("tokens are for %v, want alma", got)
+	}
+
+	// With a client secret, the hash must be over the challenged user.
+	secret := ts.client(poolID, cip.CreateUserPoolClientInput{ClientName: aws.String("s"), GenerateSecret: true})
+	sid := *secret.ClientId
+	x, err = ts.auStartSRPWith(sid, "alma", map[string]string{"SECRET_HASH": auSecretHash(*secret.ClientSecret, "alma", sid)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = x.responses(t, poolID, auPassword)
+	r["USERNAME"], r["SECRET_HASH"] = "bea", auSecretHash(*secret.ClientSecret, "bea", sid)
+	_, err = ts.auRespond(sid, types.ChallengeNameTypePasswordVerifier, nil, r)
+	wantErr(t, "alma's proof with bea's name and SECRET_HASH", err, "NotAuthorizedException")
+}
+
+// In a pool whose users sign in with their email, real users' USER_ID_FOR_SRP
+// is a UUID; the stand-in challenge for an unknown email under
+// PreventUserExistenceErrors must look the same, stay stable, and keep its
+// salt stable too.
+func TestE2E_SRP_ExistenceErrorsPrevented_UnknownEmailGetsAUUID(t *testing.T) {
+	ts := startTarn(t)
+	p := ts.pool(cip.CreateUserPoolInput{PoolName: aws.String("p"), UsernameAttributes: []types.UsernameAttributeType{types.UsernameAttributeTypeEmail},
+		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail}})
+	hidden := *ts.client(*p.Id, cip.CreateUserPoolClientInput{ClientName: aws.String("hidden"),
+		PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled}).ClientId
+	ts.auSignedUp(*p.Id, hidden, "real@example.com", "real@example.com", auPassword)
+	uuidRE := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	params := func(email string) map[string]string {
+		x, err := ts.auStartSRP(hidden, email)
+		if err != nil {
+			t.Fatalf("USER_SRP_AUTH %s: %v", email, err)
+		}
+		return x.Challenge.ChallengeParameters
+	}
+	real, ghost, again := params("real@example.com"), params("nobody@example.com"), params("nobody@example.com")
+	for name, p := range map[string]map[string]string{"real user": real, "unknown email": ghost} {
+		if !uuidRE.MatchString(p["USER_ID_FOR_SRP"]) || p["USERNAME"] != p["USER_ID_FOR_SRP"] {
+			t.Errorf("%s: USER_ID_FOR_SRP %q USERNAME %q, want one UUID in both", name, p["USER_ID_FOR_SRP"], p["USERNAME"])
+		}
+		if len(p["SALT"]) < 30 {
+			t.Errorf("%s: SALT %q is short", name, p["SALT"])
+		}
+	}
+	if ghost["USER_ID_FOR_SRP"] != again["USER_ID_FOR_SRP"] || ghost["SALT"] != again["SALT"] {
+		t.Errorf("the unknown email's stand-in changed between attempts: %v / %v", ghost, again)
+	}
+	if other := params("other@example.com"); other["USER_ID_FOR_SRP"] == ghost["USER_ID_FOR_SRP"] || other["SALT"] == ghost["SALT"] {
+		t.Errorf("two unknown emails share a stand-in: %v / %v", other, ghost)
+	}
+}

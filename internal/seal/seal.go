@@ -9,7 +9,10 @@ package seal
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hkdf"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
@@ -27,7 +30,10 @@ const KeySize = 32
 var ErrOpen = errors.New("seal: cannot open sealed value")
 
 // Sealer seals and opens values with one key. It is safe for concurrent use.
-type Sealer struct{ aead cipher.AEAD }
+type Sealer struct {
+	aead cipher.AEAD
+	prf  []byte // HMAC key for Tag, derived from the server key
+}
 
 // New returns a Sealer for a KeySize-byte key.
 func New(key []byte) (*Sealer, error) {
@@ -42,7 +48,21 @@ func New(key []byte) (*Sealer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Sealer{aead: aead}, nil
+	prf, err := hkdf.Key(sha256.New, key, nil, "tarn seal: tag", sha256.Size)
+	if err != nil {
+		return nil, err
+	}
+	return &Sealer{aead: aead, prf: prf}, nil
+}
+
+// Tag is a keyed hash of label (HMAC-SHA256 under a key derived from the
+// server key): the same on every node sharing the key, and unpredictable
+// without it. It makes stand-in values (a fake salt for an unknown user)
+// that an outsider cannot tell from real ones.
+func (s *Sealer) Tag(label string) []byte {
+	m := hmac.New(sha256.New, s.prf)
+	m.Write([]byte(label))
+	return m.Sum(nil)
 }
 
 // Seal encrypts plain; the result is nonce ‖ ciphertext ‖ tag.

@@ -65,3 +65,22 @@ func TestParseKey(t *testing.T) {
 		})
 	}
 }
+
+func TestTag_StablePerKeyAndLabel(t *testing.T) {
+	key := NewKey()
+	a, _ := New(key)
+	b, _ := New(key) // another node with the same server key
+	other, _ := New(NewKey())
+	if !bytes.Equal(a.Tag("fake/p/alice"), b.Tag("fake/p/alice")) {
+		t.Fatal("two sealers with one key tag a label differently")
+	}
+	if bytes.Equal(a.Tag("fake/p/alice"), a.Tag("fake/p/bob")) {
+		t.Fatal("two labels have one tag")
+	}
+	if bytes.Equal(a.Tag("fake/p/alice"), other.Tag("fake/p/alice")) {
+		t.Fatal("another key gives the same tag")
+	}
+	if len(a.Tag("x")) != 32 {
+		t.Fatalf("tag is %d bytes, want 32", len(a.Tag("x")))
+	}
+}

@@ -369,6 +369,9 @@ func (s *Service) respond(ctx context.Context, a *attempt, in *RespondToAuthChal
 // SECRET_HASH was computed over) names the user the session belongs to;
 // an alias of that user is fine.
 func (s *Service) sameUser(ctx context.Context, pool *cognito.UserPool, username, sessionUser string) error {
+	if username == sessionUser {
+		return nil
+	}
 	u, err := s.findUser(ctx, pool, username)
 	if cognito.ErrorCode(err) == cognito.UserNotFound || (err == nil && u.Username != sessionUser) {
 		return cognito.Errorf(cognito.NotAuthorized, "Invalid session for the user.")

@@ -29,6 +29,16 @@ func newClientSecret() string { return randomString(alnumLower, 51) }
 // newUUID returns a random lowercase version-4 UUID.
 func newUUID() string { return uuid.NewString() }
 
+// uuidFrom shapes the first 16 bytes of b as a version-4 UUID, for ids
+// that must look random but be stable.
+func uuidFrom(b []byte) string {
+	var id uuid.UUID
+	copy(id[:], b)
+	id[6] = id[6]&0x0f | 0x40
+	id[8] = id[8]&0x3f | 0x80
+	return id.String()
+}
+
 // randomString returns n characters drawn uniformly from alphabet with
 // crypto/rand. It panics if the system has no randomness, as crypto/rand
 // itself does.

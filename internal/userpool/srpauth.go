@@ -2,7 +2,6 @@ package userpool
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -67,11 +66,15 @@ func (s *Service) passwordVerifier(ctx context.Context, a *attempt, p map[string
 		}
 		st.User = u.Username
 	case err == errHiddenUnknownUser:
-		// Stable fake salt per username; the verifier is random.
-		h := sha256.Sum256([]byte(a.pool.Id + "/" + p["USERNAME"]))
-		salt = new(big.Int).SetBytes(h[:16])
-		verifier, _ = new(big.Int).SetString("2", 10)
+		// A stand-in an outsider cannot tell from a real user: a salt and,
+		// where real users have UUID usernames, a USER_ID_FOR_SRP that are
+		// stable per username and keyed with the server key.
+		salt = new(big.Int).SetBytes(s.sealer.Tag("fake-srp-salt/" + a.pool.Id + "/" + p["USERNAME"])[:srp.SaltLen])
+		verifier = big.NewInt(2)
 		st.User, st.Fake = p["USERNAME"], true
+		if len(a.pool.UsernameAttributes) > 0 {
+			st.User = uuidFrom(s.sealer.Tag("fake-srp-user/" + a.pool.Id + "/" + p["USERNAME"]))
+		}
 	default:
 		return nil, err
 	}
@@ -115,6 +118,11 @@ func (s *Service) verifySRP(ctx context.Context, a *attempt, r map[string]string
 		// false and the define trigger decides (userNotFound is set).
 		st.Custom.Session = append(st.Custom.Session, triggers.ChallengeResult{ChallengeName: "PASSWORD_VERIFIER"})
 		return s.customRound(ctx, a, st.Custom)
+	}
+	// The answer's USERNAME (which SECRET_HASH was computed over) must name
+	// the user the SECRET_BLOCK was issued for.
+	if err := s.sameUser(ctx, &a.pool, r["USERNAME"], st.User); err != nil {
+		return nil, err
 	}
 	u, err := s.signInUser(ctx, a, st.User, false)
 	if err != nil {
