@@ -322,6 +322,22 @@ func TestE2E_AdminDisableEnableUser(t *testing.T) {
 	if _, err := ts.getUser(*after.AccessToken); err != nil {
 		t.Errorf("GetUser after enable: %v", err)
 	}
+	// Enabling again does not revive access tokens the disable revoked
+	// (this runs within a second of the disable, on purpose); the refresh
+	// token from before works again and mints usable ones.
+	_, err = ts.getUser(*before.AccessToken)
+	wantErr(t, "GetUser after enable with an access token from before the disable", err, "NotAuthorizedException")
+	if msg := auErrMessage(err); msg != "Access Token has been revoked" {
+		t.Errorf("old access token after enable: message %q", msg)
+	}
+	refreshed, err := ts.cip.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeRefreshTokenAuth,
+		AuthParameters: map[string]string{"REFRESH_TOKEN": *before.RefreshToken}})
+	if err != nil {
+		t.Fatalf("refresh after enable: %v", err)
+	}
+	if _, err := ts.getUser(*refreshed.AuthenticationResult.AccessToken); err != nil {
+		t.Errorf("GetUser with a token refreshed after enable: %v", err)
+	}
 
 	_, err = ts.cip.AdminDisableUser(ctx, &cip.AdminDisableUserInput{UserPoolId: &poolID, Username: aws.String("ghost")})
 	wantErr(t, "AdminDisableUser unknown", err, "UserNotFoundException")

@@ -2,7 +2,9 @@ package userpool
 
 import (
 	"crypto/rand"
+	"encoding/binary"
 	"math/big"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -28,6 +30,32 @@ func newClientSecret() string { return randomString(alnumLower, 51) }
 
 // newUUID returns a random lowercase version-4 UUID.
 func newUUID() string { return uuid.NewString() }
+
+// timeUUID returns a version-7 UUID (RFC 9562) for time t: 48 bits of Unix
+// milliseconds, 12 bits of the fraction of the millisecond, then random
+// bits. Tokens carry it as jti, so revocation can tell which side of a
+// sign-out or a disable, even within one second, a token was issued on.
+func timeUUID(t time.Time) string {
+	var id uuid.UUID
+	ms := uint64(t.UnixMilli())
+	frac := uint64(t.Nanosecond()%1e6) * 4096 / 1e6
+	binary.BigEndian.PutUint64(id[0:8], ms<<16|0x7000|frac)
+	_, _ = rand.Read(id[8:])
+	id[8] = id[8]&0x3f | 0x80
+	return id.String()
+}
+
+// uuidTime is the time a timeUUID was made for, to 1/4096 ms; ok is false
+// for anything else.
+func uuidTime(s string) (t time.Time, ok bool) {
+	id, err := uuid.Parse(s)
+	if err != nil || id.Version() != 7 {
+		return time.Time{}, false
+	}
+	v := binary.BigEndian.Uint64(id[0:8])
+	ms, frac := int64(v>>16), int64(v&0x0fff)
+	return time.UnixMilli(ms).Add(time.Duration(frac * 1e6 / 4096)), true
+}
 
 // uuidFrom shapes the first 16 bytes of b as a version-4 UUID, for ids
 // that must look random but be stable.

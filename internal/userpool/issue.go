@@ -79,7 +79,7 @@ func (s *Service) issue(ctx context.Context, g grant) (*AuthenticationResult, er
 		c := map[string]any{
 			"sub": g.user.Sub, "iss": s.issuer(g.pool.Id), "token_use": use,
 			"auth_time": g.authTime.Unix(), "iat": now.Unix(), "exp": now.Add(ttl).Unix(),
-			"jti": newUUID(), "origin_jti": g.origin.ID, "event_id": eventID,
+			"jti": timeUUID(now), "origin_jti": g.origin.ID, "event_id": eventID,
 		}
 		if len(names) > 0 {
 			c["cognito:groups"] = names
@@ -246,8 +246,7 @@ func (s *Service) authorize(ctx context.Context, token string) (caller, error) {
 	if err != nil {
 		return c, err
 	}
-	iat, _ := claims["iat"].(float64)
-	if int64(iat) < c.user.TokensValidAfter.Unix() {
+	if issuedBefore(claims, c.user.TokensValidAfter) {
 		return c, cognito.Errorf(cognito.NotAuthorized, "Access Token has been revoked")
 	}
 	if err := usableUser(&c.user); err != nil {
@@ -261,6 +260,18 @@ func (s *Service) authorize(ctx context.Context, token string) (caller, error) {
 		return c, err
 	}
 	return c, nil
+}
+
+// issuedBefore reports whether a token was issued before t: to a fraction
+// of a millisecond by its jti (a timeUUID), and to the second by iat for
+// tokens without one.
+func issuedBefore(claims map[string]any, t time.Time) bool {
+	jti, _ := claims["jti"].(string)
+	if at, ok := uuidTime(jti); ok {
+		return at.Before(t)
+	}
+	iat, _ := claims["iat"].(float64)
+	return int64(iat) < t.Unix()
 }
 
 // usableUser rejects users whose tokens may not be used: disabled,

@@ -254,6 +254,12 @@ func (s *Service) setEnabled(ctx context.Context, in *AdminUserInput, enabled bo
 		return nil, err
 	}
 	err = s.updateUser(ctx, s.st, &pool, u.Username, false, func(u *cognito.User) error {
+		if u.Enabled && !enabled {
+			// Disabling revokes the access tokens issued so far, for good:
+			// enabling the user again does not bring them back. Refresh
+			// tokens are refused only while the user is disabled.
+			u.TokensValidAfter = s.now()
+		}
 		u.Enabled = enabled
 		return nil
 	})
