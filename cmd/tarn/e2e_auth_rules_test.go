@@ -189,8 +189,16 @@ func TestE2E_SignIn_StatusAndEnabledChecks(t *testing.T) {
 	if _, err := ts.cip.AdminEnableUser(ctx, &cip.AdminEnableUserInput{UserPoolId: &poolID, Username: aws.String("gus")}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ts.auGetUser(*res.AccessToken); err != nil {
-		t.Errorf("GetUser after re-enabling: %v", err)
+	// Disabling revoked the access token for good; the refresh token
+	// works again and mints a usable one.
+	_, err = ts.auGetUser(*res.AccessToken)
+	wantErr(t, "GetUser after re-enabling with the token from before the disable", err, "NotAuthorizedException")
+	refreshed, err := ts.auRefresh(clientID, *res.RefreshToken)
+	if err != nil {
+		t.Fatalf("refresh after re-enabling: %v", err)
+	}
+	if _, err := ts.auGetUser(*refreshed.AuthenticationResult.AccessToken); err != nil {
+		t.Errorf("GetUser after re-enabling, with a refreshed token: %v", err)
 	}
 
 	// Reset required: sign-in refused until ConfirmForgotPassword.
