@@ -53,6 +53,11 @@ func (s *Service) refreshAuth(ctx context.Context, a *attempt, p map[string]stri
 	if err := required(p, "REFRESH_TOKEN"); err != nil {
 		return nil, err
 	}
+	// A missing SECRET_HASH is refused before the token is looked at (api.md
+	// §5.2 step 3); a wrong one needs the token's user to tell.
+	if a.client.ClientSecret != "" && p["SECRET_HASH"] == "" {
+		return nil, checkSecretHash(&a.client, "")
+	}
 	rec, u, err := s.refreshed(ctx, a, p["REFRESH_TOKEN"])
 	if err != nil {
 		return nil, err
