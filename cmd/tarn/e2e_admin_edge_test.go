@@ -179,6 +179,23 @@ func TestE2E_UsernameAttributesPool_Admin(t *testing.T) {
 	if got, err := ts.listUsernames(poolID, `email = "alice@example.com"`); err != nil || !slices.Equal(got, []string{username}) {
 		t.Errorf("email filter %v %v", got, err)
 	}
+
+	// Changing another user's email to alice's is an alias conflict on the
+	// update operations (they have no UsernameExistsException).
+	ts.confirmedUser(poolID, "bob@example.com", goodPassword)
+	_, err = ts.cip.AdminUpdateUserAttributes(ctx, &cip.AdminUpdateUserAttributesInput{UserPoolId: &poolID, Username: aws.String("bob@example.com"),
+		UserAttributes: []types.AttributeType{attr("email", "alice@example.com")}})
+	wantErr(t, "AdminUpdateUserAttributes to another user's email", err, "AliasExistsException")
+	if msg := auErrMessage(err); msg != "An account with the given email already exists." {
+		t.Errorf("message %q", msg)
+	}
+	bob := ts.tokens(clientID, "bob@example.com", goodPassword)
+	_, err = ts.cip.UpdateUserAttributes(ctx, &cip.UpdateUserAttributesInput{AccessToken: bob.AccessToken,
+		UserAttributes: []types.AttributeType{attr("email", "alice@example.com")}})
+	wantErr(t, "UpdateUserAttributes to another user's email", err, "AliasExistsException")
+	if g := ts.adminGet(poolID, "alice@example.com"); aws.ToString(g.Username) != username {
+		t.Errorf("alice@example.com now signs in %q, want alice (%s)", aws.ToString(g.Username), username)
+	}
 }
 
 func TestE2E_AliasPool_AdminGetUser(t *testing.T) {

@@ -89,6 +89,12 @@ func (s *Service) updateUser(ctx context.Context, st store.Store, pool *cognito.
 	}
 	err := st.UpdateUser(ctx, pool.Id, username, apply)
 	var alias *store.AliasExistsError
+	if errors.As(err, &alias) && cognito.Has(pool.UsernameAttributes, alias.Kind) {
+		// Another user signs in with this email or phone number: on an
+		// update that is an alias conflict (the operations that update have
+		// no UsernameExistsException), and ForceAliasCreation cannot move it.
+		return cognito.Errorf(cognito.AliasExists, "An account with the given %s already exists.", aliasWord(alias.Kind))
+	}
 	if force && errors.As(err, &alias) && alias.Kind != "preferred_username" {
 		if err := s.releaseAlias(ctx, st, pool, alias); err != nil {
 			return err
