@@ -67,6 +67,7 @@ const (
 	SoftwareTokenMFANotFound     = "SoftwareTokenMFANotFoundException"
 	UserPoolTagging              = "UserPoolTaggingException"
 	PasswordHistoryViolation     = "PasswordHistoryPolicyViolationException"
+	FeatureUnavailableInTier     = "FeatureUnavailableInTierException"
 	InvalidSmsRoleAccessPolicy   = "InvalidSmsRoleAccessPolicyException"
 	InvalidEmailRoleAccessPolicy = "InvalidEmailRoleAccessPolicyException"
 )

@@ -72,12 +72,16 @@ func (s *Service) ChangePassword(ctx context.Context, in *ChangePasswordInput) (
 	if err := checkPassword(&c.pool, in.ProposedPassword); err != nil {
 		return nil, err
 	}
+	if err := s.checkHistory(&c.pool, &c.user, in.ProposedPassword); err != nil {
+		return nil, err
+	}
 	cred, err := s.sealPassword(c.pool.Id, c.user.Username, in.ProposedPassword)
 	if err != nil {
 		return nil, err
 	}
 	err = s.updateUser(ctx, s.st, &c.pool, c.user.Username, false, func(u *cognito.User) error {
-		u.Credential, u.PasswordSetAt = cred, s.now()
+		setCredential(&c.pool, u, cred)
+		u.PasswordSetAt = s.now()
 		return nil
 	})
 	if err != nil {

@@ -125,7 +125,8 @@ func (s *Service) resendInvitation(ctx context.Context, pool *cognito.UserPool, 
 	}
 	err = s.st.Tx(ctx, func(st store.Store) error {
 		err := s.updateUser(ctx, st, pool, u.Username, false, func(x *cognito.User) error {
-			x.Credential, x.PasswordSetAt = cred, s.now()
+			setCredential(pool, x, cred)
+			x.PasswordSetAt = s.now()
 			u = x.Clone()
 			return nil
 		})
@@ -215,12 +216,16 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *AdminSetUserPass
 	if err := checkPassword(&pool, in.Password); err != nil {
 		return nil, err
 	}
+	if err := s.checkHistory(&pool, &u, in.Password); err != nil {
+		return nil, err
+	}
 	cred, err := s.sealPassword(pool.Id, u.Username, in.Password)
 	if err != nil {
 		return nil, err
 	}
 	err = s.updateUser(ctx, s.st, &pool, u.Username, false, func(u *cognito.User) error {
-		u.Credential, u.PasswordSetAt = cred, s.now()
+		setCredential(&pool, u, cred)
+		u.PasswordSetAt = s.now()
 		u.FailedAttempts, u.LockedUntil = 0, cognito.User{}.LockedUntil
 		if in.Permanent {
 			u.Status = cognito.StatusConfirmed
@@ -257,7 +262,8 @@ func (s *Service) AdminResetUserPassword(ctx context.Context, in *AdminUserInput
 	}
 	err = s.st.Tx(ctx, func(st store.Store) error {
 		err := s.updateUser(ctx, st, &pool, u.Username, false, func(x *cognito.User) error {
-			x.Status, x.Credential = cognito.StatusResetRequired, nil
+			x.Status = cognito.StatusResetRequired
+			setCredential(&pool, x, nil)
 			return nil
 		})
 		if err != nil {

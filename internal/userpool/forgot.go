@@ -94,8 +94,12 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 		if err := checkPassword(&pool, in.Password); err != nil {
 			return err
 		}
+		if err := s.checkHistory(&pool, &u, in.Password); err != nil {
+			return err
+		}
 		return s.updateUser(ctx, st, &pool, u.Username, false, func(x *cognito.User) error {
-			x.Credential, x.PasswordSetAt = cred, s.now()
+			setCredential(&pool, x, cred)
+			x.PasswordSetAt = s.now()
 			x.FailedAttempts, x.LockedUntil = 0, cognito.User{}.LockedUntil
 			if x.Status == cognito.StatusResetRequired {
 				x.Status = cognito.StatusConfirmed

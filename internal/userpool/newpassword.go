@@ -97,6 +97,9 @@ func (s *Service) answerNewPassword(ctx context.Context, a *attempt, session str
 	if err := checkPassword(&a.pool, r["NEW_PASSWORD"]); err != nil {
 		return nil, err
 	}
+	if err := s.checkHistory(&a.pool, &u, r["NEW_PASSWORD"]); err != nil {
+		return nil, err
+	}
 	cred, err := s.sealPassword(a.pool.Id, u.Username, r["NEW_PASSWORD"])
 	if err != nil {
 		return nil, err
@@ -113,7 +116,8 @@ func (s *Service) answerNewPassword(ctx context.Context, a *attempt, session str
 				x.Attributes[at.Name] = at.Value
 			}
 		}
-		x.Credential, x.PasswordSetAt, x.Status = cred, s.now(), cognito.StatusConfirmed
+		setCredential(&a.pool, x, cred)
+		x.PasswordSetAt, x.Status = s.now(), cognito.StatusConfirmed
 		u = x.Clone()
 		return nil
 	})

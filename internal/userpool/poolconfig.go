@@ -242,6 +242,10 @@ func policies(in *cognito.UserPoolPolicy, ac *cognito.AdminCreateUserConfig) (*c
 	if pp.MinimumLength < 6 || pp.MinimumLength > 99 {
 		return nil, cognito.ErrInvalidParameter("PasswordPolicy.MinimumLength must be between 6 and 99.")
 	}
+	if pp.TemporaryPasswordValidityDays > 0 && ac != nil && ac.UnusedAccountValidityDays > 0 {
+		// [?] AWS's text for giving both twins (api.md §3.8).
+		return nil, cognito.ErrInvalidParameter("Please use TemporaryPasswordValidityDays in PasswordPolicy instead of UnusedAccountValidityDays")
+	}
 	if pp.TemporaryPasswordValidityDays < 0 || pp.TemporaryPasswordValidityDays > 365 {
 		return nil, cognito.ErrInvalidParameter("PasswordPolicy.TemporaryPasswordValidityDays must be between 0 and 365.")
 	}
@@ -253,6 +257,9 @@ func policies(in *cognito.UserPoolPolicy, ac *cognito.AdminCreateUserConfig) (*c
 	}
 	if h := pp.PasswordHistorySize; h != nil && (*h < 0 || *h > 24) {
 		return nil, cognito.ErrInvalidParameter("PasswordPolicy.PasswordHistorySize must be between 0 and 24.")
+	}
+	if h := pp.PasswordHistorySize; h != nil && *h == 0 {
+		pp.PasswordHistorySize = nil // 0 turns it off, and DescribeUserPool then omits it
 	}
 	if signIn == nil || !present(*signIn) {
 		def := json.RawMessage(`{"AllowedFirstAuthFactors":["PASSWORD"]}`)

@@ -87,6 +87,9 @@ func (s *Service) CreateUserPool(ctx context.Context, in *CreateUserPoolInput) (
 	if err := settings.apply(&p); err != nil {
 		return nil, err
 	}
+	if err := checkTier(&p); err != nil {
+		return nil, err
+	}
 	// A random id collides with negligible probability; retry a few times
 	// rather than fail.
 	for range 5 {
@@ -169,6 +172,9 @@ func (s *Service) UpdateUserPool(ctx context.Context, in *UpdateUserPoolInput) (
 		if in.UserPoolTier != "" {
 			p.UserPoolTier = in.UserPoolTier
 		}
+		if err := checkTier(p); err != nil {
+			return err
+		}
 		p.LastModifiedDate = now
 		return nil
 	})
@@ -179,6 +185,15 @@ func (s *Service) UpdateUserPool(ctx context.Context, in *UpdateUserPoolInput) (
 		return nil, err
 	}
 	return &Empty{}, nil
+}
+
+// checkTier refuses settings the pool's feature plan lacks: password
+// history needs ESSENTIALS or PLUS.
+func checkTier(p *cognito.UserPool) error {
+	if p.UserPoolTier == "LITE" && historySize(p) > 0 {
+		return cognito.Errorf(cognito.FeatureUnavailableInTier, "PasswordHistorySize is not available in the LITE tier; choose ESSENTIALS or PLUS.")
+	}
+	return nil
 }
 
 // DeleteUserPoolInput is the request of DeleteUserPool.
