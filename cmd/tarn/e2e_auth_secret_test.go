@@ -4,6 +4,8 @@ package main
 // raw secret for RevokeToken and GetTokensFromRefreshToken.
 
 import (
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -93,10 +95,22 @@ func TestE2E_ClientSecret_SecretHashOnEveryStep(t *testing.T) {
 	if out, errType := ts.rawCall("GetTokensFromRefreshToken", map[string]any{"ClientId": clientID, "ClientSecret": secret, "RefreshToken": refresh}); errType != "" {
 		t.Errorf("GetTokensFromRefreshToken with ClientSecret: %s %v", errType, out)
 	}
+	// RevokeToken's model knows UnauthorizedException for a client that
+	// fails to authenticate, and neither NotAuthorized- nor
+	// ResourceNotFoundException.
 	_, err = ts.cip.RevokeToken(ctx, &cip.RevokeTokenInput{ClientId: &clientID, Token: &refresh})
-	if code := errCode(err); code != "NotAuthorizedException" && code != "UnauthorizedException" {
-		t.Errorf("RevokeToken without ClientSecret: %q (%v), want NotAuthorizedException or UnauthorizedException", code, err)
+	wantErr(t, "RevokeToken without ClientSecret", err, "UnauthorizedException")
+	_, err = ts.cip.RevokeToken(ctx, &cip.RevokeTokenInput{ClientId: &clientID, ClientSecret: aws.String(strings.Repeat("x", 30)), Token: &refresh})
+	wantErr(t, "RevokeToken with a wrong ClientSecret", err, "UnauthorizedException")
+	_, err = ts.cip.RevokeToken(ctx, &cip.RevokeTokenInput{ClientId: aws.String("nosuchclient0000000000000"), Token: &refresh})
+	wantErr(t, "RevokeToken with an unknown ClientId", err, "UnauthorizedException")
+	var unauthorized *types.UnauthorizedException
+	if !errors.As(err, &unauthorized) {
+		t.Errorf("the SDK did not surface a typed UnauthorizedException: %T", err)
 	}
+	other := ts.client(poolID, cip.CreateUserPoolClientInput{ClientName: aws.String("other")})
+	_, err = ts.cip.RevokeToken(ctx, &cip.RevokeTokenInput{ClientId: other.ClientId, Token: &refresh})
+	wantErr(t, "RevokeToken of another client's token", err, "UnauthorizedException")
 	if _, err := ts.cip.RevokeToken(ctx, &cip.RevokeTokenInput{ClientId: &clientID, ClientSecret: &secret, Token: &refresh}); err != nil {
 		t.Fatalf("RevokeToken with ClientSecret: %v", err)
 	}

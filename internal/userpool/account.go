@@ -231,12 +231,20 @@ type RevokeTokenInput struct {
 // RevokeToken revokes a refresh token and every token minted from it.
 // [?] decision: an unknown or already revoked refresh token is accepted
 // silently, as /oauth2/revoke does.
+//
+// [?] decision: RevokeToken's model has neither ResourceNotFoundException nor
+// NotAuthorizedException, so a client that fails to identify itself (unknown
+// ClientId, missing or wrong ClientSecret) or revokes another client's token
+// gets UnauthorizedException, as /oauth2/revoke answers invalid_client.
 func (s *Service) RevokeToken(ctx context.Context, in *RevokeTokenInput) (*Empty, error) {
 	client, err := s.client(ctx, in.ClientId)
+	if cognito.ErrorCode(err) == cognito.ResourceNotFound {
+		return nil, cognito.Errorf(cognito.Unauthorized, "Client %s does not exist.", in.ClientId)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if err := checkClientSecret(&client, in.ClientSecret); err != nil {
+	if err := checkClientSecret(&client, in.ClientSecret, cognito.Unauthorized); err != nil {
 		return nil, err
 	}
 	if !client.EnableTokenRevocation {
@@ -257,7 +265,7 @@ func (s *Service) RevokeToken(ctx context.Context, in *RevokeTokenInput) (*Empty
 		return nil, err
 	}
 	if rec.ClientID != client.ClientId {
-		return nil, cognito.Errorf(cognito.NotAuthorized, "The refresh token was not issued to client %s.", client.ClientId)
+		return nil, cognito.Errorf(cognito.Unauthorized, "The refresh token was not issued to client %s.", client.ClientId)
 	}
 	if err := s.st.RevokeRefreshToken(ctx, id); err != nil {
 		return nil, err

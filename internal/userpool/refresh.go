@@ -97,7 +97,7 @@ func (s *Service) GetTokensFromRefreshToken(ctx context.Context, in *GetTokensFr
 	if err != nil {
 		return nil, err
 	}
-	if err := checkClientSecret(&client, in.ClientSecret); err != nil {
+	if err := checkClientSecret(&client, in.ClientSecret, cognito.NotAuthorized); err != nil {
 		return nil, err
 	}
 	a := &attempt{pool: pool, client: client, metadata: in.ClientMetadata}

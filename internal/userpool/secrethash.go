@@ -38,13 +38,14 @@ func checkSecretHash(c *cognito.UserPoolClient, hash string, names ...string) er
 }
 
 // checkClientSecret verifies a raw client secret (RevokeToken,
-// GetTokensFromRefreshToken).
-func checkClientSecret(c *cognito.UserPoolClient, secret string) error {
+// GetTokensFromRefreshToken); a failure is the exception code, the one each
+// operation's model has.
+func checkClientSecret(c *cognito.UserPoolClient, secret, code string) error {
 	if c.ClientSecret == "" {
 		return nil
 	}
 	if secret == "" || subtle.ConstantTimeCompare([]byte(secret), []byte(c.ClientSecret)) != 1 {
-		return cognito.Errorf(cognito.NotAuthorized, "Client %s is configured with secret but the secret was not received or is wrong", c.ClientId)
+		return cognito.Errorf(code, "Client %s is configured with secret but the secret was not received or is wrong", c.ClientId)
 	}
 	return nil
 }
