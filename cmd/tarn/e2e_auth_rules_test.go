@@ -292,3 +292,22 @@ func TestE2E_UsernameAttributesPool_CaseInsensitiveEmailAndEmailChange(t *testin
 	_, err = ts.passwordAuth(clientID, "jane@example.com", auPassword)
 	wantErr(t, "sign-in with the replaced email", err, "UserNotFoundException")
 }
+
+// SignUp's UsernameExistsException names the identifier that is taken.
+func TestE2E_SignUp_TakenEmailOrPhoneIsNamed(t *testing.T) {
+	ts := startTarn(t)
+	p := ts.pool(cip.CreateUserPoolInput{PoolName: aws.String("both"),
+		UsernameAttributes: []types.UsernameAttributeType{types.UsernameAttributeTypeEmail, types.UsernameAttributeTypePhoneNumber}})
+	clientID := *ts.client(*p.Id, cip.CreateUserPoolClientInput{}).ClientId
+	for _, c := range []struct{ username, want string }{
+		{"kim@example.com", "An account with the given email already exists."},
+		{"+14325551212", "An account with the given phone_number already exists."},
+	} {
+		ts.auSignUp(clientID, c.username, auPassword)
+		_, err := ts.cip.SignUp(ctxT(t), &cip.SignUpInput{ClientId: &clientID, Username: aws.String(c.username), Password: aws.String(auPassword)})
+		wantErr(t, "second SignUp of "+c.username, err, "UsernameExistsException")
+		if msg := auErrMessage(err); msg != c.want {
+			t.Errorf("second SignUp of %s: message %q, want %q", c.username, msg, c.want)
+		}
+	}
+}

@@ -86,7 +86,7 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 	// inside the transaction below is the one that counts (a failed read
 	// here is left to it).
 	if found, _ := s.userExists(ctx, s.st, &pool, username); found {
-		return nil, existsError(&pool)
+		return nil, existsError(&pool, in.Username)
 	}
 	// Pre sign-up decides before anything is stored: a function that
 	// fails leaves no user behind (triggers.md §7.1).
@@ -128,12 +128,12 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 			if err != nil {
 				return err
 			}
-			return existsError(&pool)
+			return existsError(&pool, in.Username)
 		}
 		// An auto-verified alias moves to the new user (§7.3).
 		if err := s.createUser(ctx, st, &pool, &u, pre.AutoVerifyEmail || pre.AutoVerifyPhone); err != nil {
 			if cognito.ErrorCode(err) == cognito.UsernameExists {
-				return existsError(&pool)
+				return existsError(&pool, in.Username)
 			}
 			return err
 		}
@@ -162,14 +162,17 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 	return out, nil
 }
 
-func existsError(pool *cognito.UserPool) error {
-	if cognito.Has(pool.UsernameAttributes, "email") {
+// existsError is SignUp's answer for a username that is taken; typed is the
+// Username as sent, which in username-attribute pools is an email or a
+// phone number.
+func existsError(pool *cognito.UserPool, typed string) error {
+	switch {
+	case len(pool.UsernameAttributes) == 0:
+		return cognito.Errorf(cognito.UsernameExists, "User already exists")
+	case cognito.Has(pool.UsernameAttributes, "email") && emailRE.MatchString(typed):
 		return cognito.Errorf(cognito.UsernameExists, "An account with the given email already exists.")
 	}
-	if cognito.Has(pool.UsernameAttributes, "phone_number") {
-		return cognito.Errorf(cognito.UsernameExists, "An account with the given phone_number already exists.")
-	}
-	return cognito.Errorf(cognito.UsernameExists, "User already exists")
+	return cognito.Errorf(cognito.UsernameExists, "An account with the given phone_number already exists.")
 }
 
 // publicUser resolves the user of a public (client-identified) request.
