@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -64,6 +65,8 @@ func TestE2E_ListUsers_Filter(t *testing.T) {
 		{`family_name = "Quote\"d"`, []string{"anna"}},
 		{`phone_number = "+14325551212"`, []string{"bob"}},
 		{`sub = "` + bobSub + `"`, []string{"bob"}},
+		{`sub = "` + strings.ToUpper(bobSub) + `"`, []string{"bob"}},
+		{`sub ^= "` + strings.ToUpper(bobSub[:8]) + `"`, []string{"bob"}},
 		{`email = "nobody@example.com"`, nil},
 	}
 	for _, c := range cases {

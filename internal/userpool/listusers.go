@@ -45,6 +45,11 @@ func parseFilter(f string) (*store.UserFilter, error) {
 		return nil, cognito.ErrInvalidParameter("Invalid search attribute: %s", m[1])
 	}
 	value := strings.NewReplacer(`\"`, `"`, `\\`, `\`).Replace(m[3])
+	if m[1] == "sub" {
+		// Only username and status match case-sensitively (api.md §3.9);
+		// every sub tarn makes is a lower-case UUID.
+		value = strings.ToLower(value)
+	}
 	return &store.UserFilter{Attr: m[1], Value: value, Prefix: m[2] == "^="}, nil
 }
 
