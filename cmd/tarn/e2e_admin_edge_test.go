@@ -123,7 +123,7 @@ func TestE2E_CustomAttributeConstraints(t *testing.T) {
 		}
 	}
 	for _, bad := range []types.AttributeType{attr("custom:code", "a"), attr("custom:code", "abcd"), attr("custom:level", "0"),
-		attr("custom:level", "11"), attr("custom:level", "ten"), attr("email_verified", "yes"), attr("updated_at", "soon"),
+		attr("custom:level", "11"), attr("custom:level", "ten"), attr("email_verified", "yes"), attr("updated_at", "soon"), attr("updated_at", "NaN"), attr("updated_at", "Infinity"), attr("custom:level", "0x5"),
 		attr("birthdate", "1/2/2000"), attr("name", strings.Repeat("x", 2049))} {
 		wantErr(t, *bad.Name+"="+*bad.Value, update(bad), "InvalidParameterException")
 	}

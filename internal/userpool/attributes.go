@@ -9,8 +9,11 @@ import (
 )
 
 var (
-	emailRE = regexp.MustCompile(`^[^\s@]+@[^\s@]+\.[^\s@]+$`)
-	phoneRE = regexp.MustCompile(`^\+[0-9]{4,15}$`)
+	// decimalRE is a plain decimal number, the only kind a Number
+	// attribute holds.
+	decimalRE = regexp.MustCompile(`^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$`)
+	emailRE   = regexp.MustCompile(`^[^\s@]+@[^\s@]+\.[^\s@]+$`)
+	phoneRE   = regexp.MustCompile(`^\+[0-9]{4,15}$`)
 )
 
 // attrWrite says who writes attributes and when, for checkAttributes.
@@ -103,7 +106,7 @@ func checkValue(def cognito.SchemaAttribute, name, v string) error {
 		}
 	case "Number":
 		n, err := strconv.ParseFloat(v, 64)
-		if err != nil {
+		if err != nil || !decimalRE.MatchString(v) { // no NaN, Inf or hex floats
 			return schemaError(name, "Number attribute value must be a number.")
 		}
 		if c := def.NumberAttributeConstraints; c != nil {
