@@ -78,6 +78,11 @@ func clientMayWrite(pool *cognito.UserPool, c *cognito.UserPoolClient, name stri
 
 // clientMayRead applies the client's ReadAttributes (default: everything
 // but developer-only attributes).
+//
+// [?] decision: api.md §3.5 calls developer-only attributes "read-only to
+// app clients", but users who tried report that only the admin API reads
+// them (GetUser and the ID token leave them out); tarn follows the
+// observation.
 func clientMayRead(c *cognito.UserPoolClient, name string) bool {
 	if strings.HasPrefix(name, "dev:") {
 		return false
