@@ -257,6 +257,13 @@ func TestE2E_Tokens_ClientValidityAndFlowPermissions(t *testing.T) {
 	_, err = ts.cip.InitiateAuth(ctxT(t), &cip.InitiateAuthInput{ClientId: srpOnly.ClientId, AuthFlow: types.AuthFlowTypeAdminUserPasswordAuth,
 		AuthParameters: map[string]string{"USERNAME": "ian", "PASSWORD": auPassword}})
 	wantErr(t, "ADMIN_USER_PASSWORD_AUTH on InitiateAuth", err, "InvalidParameterException")
+	// An unknown client is the first thing reported, whatever the flow.
+	_, err = ts.cip.InitiateAuth(ctxT(t), &cip.InitiateAuthInput{ClientId: aws.String("nosuchclient0000000000000"), AuthFlow: types.AuthFlowTypeAdminUserPasswordAuth,
+		AuthParameters: map[string]string{"USERNAME": "ian", "PASSWORD": auPassword}})
+	wantErr(t, "ADMIN_USER_PASSWORD_AUTH on InitiateAuth with an unknown client", err, "ResourceNotFoundException")
+	_, err = ts.cip.AdminInitiateAuth(ctxT(t), &cip.AdminInitiateAuthInput{UserPoolId: &poolID, ClientId: aws.String("nosuchclient0000000000000"),
+		AuthFlow: types.AuthFlowTypeUserPasswordAuth, AuthParameters: map[string]string{"USERNAME": "ian", "PASSWORD": auPassword}})
+	wantErr(t, "USER_PASSWORD_AUTH on AdminInitiateAuth with an unknown client", err, "ResourceNotFoundException")
 	if _, err := ts.auStartSRP(*srpOnly.ClientId, "ian"); err != nil {
 		t.Errorf("USER_SRP_AUTH on the SRP-only client: %v", err)
 	}

@@ -97,25 +97,26 @@ type attempt struct {
 
 // InitiateAuth starts a public sign-in.
 func (s *Service) InitiateAuth(ctx context.Context, in *InitiateAuthInput) (*AuthOutput, error) {
-	switch in.AuthFlow {
-	case "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH":
-		return nil, cognito.ErrInvalidParameter("Initiate Auth method not supported.")
-	}
+	// The client comes first (api.md §5.2 step 1), then the flow.
 	client, pool, err := s.clientPool(ctx, in.ClientId)
 	if err != nil {
 		return nil, err
+	}
+	switch in.AuthFlow {
+	case "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH":
+		return nil, cognito.ErrInvalidParameter("Initiate Auth method not supported.")
 	}
 	return s.initiate(ctx, &attempt{pool: pool, client: client, validation: in.ClientMetadata}, in)
 }
 
 // AdminInitiateAuth starts a server-side sign-in.
 func (s *Service) AdminInitiateAuth(ctx context.Context, in *AdminInitiateAuthInput) (*AuthOutput, error) {
-	if in.AuthFlow == "USER_PASSWORD_AUTH" {
-		return nil, cognito.ErrInvalidParameter("Initiate Auth method not supported.")
-	}
 	a, err := s.adminAttempt(ctx, in.UserPoolId, in.ClientId)
 	if err != nil {
 		return nil, err
+	}
+	if in.AuthFlow == "USER_PASSWORD_AUTH" {
+		return nil, cognito.ErrInvalidParameter("Initiate Auth method not supported.")
 	}
 	a.validation = in.ClientMetadata
 	return s.initiate(ctx, a, &in.InitiateAuthInput)
