@@ -25,7 +25,7 @@ import (
 )
 
 // freePort returns a TCP port nothing listens on right now.
-func freePort(t *testing.T) int {
+func freePort(t testing.TB) int {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -33,6 +33,18 @@ func freePort(t *testing.T) int {
 	}
 	defer ln.Close()
 	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// buildTarn builds the tarn binary into a temporary directory and returns
+// its path.
+func buildTarn(t testing.TB) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "tarn")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
 }
 
 // syncBuffer collects a process's output for the failure message.
@@ -76,11 +88,7 @@ func TestMultiNode_ThreeProcesses(t *testing.T) {
 		t.Skip("builds the tarn binary")
 	}
 	dsn := pgDatabase(t, pgOptions{})
-	bin := filepath.Join(t.TempDir(), "tarn")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildTarn(t)
 
 	type proc struct {
 		url    string
