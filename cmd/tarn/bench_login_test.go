@@ -15,10 +15,6 @@ package main
 // CPU per login. Two signatures (ID and access token) are the floor.
 
 import (
-	"crypto"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/sha256"
 	"fmt"
 	"net/http"
 	"os"
@@ -30,6 +26,8 @@ import (
 
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/tarn-idp/tarn/internal/benchref"
 )
 
 // clockTicks is USER_HZ, the unit of /proc/<pid>/stat's CPU times (100 on
@@ -85,23 +83,6 @@ func serveProcess(b *testing.B) (*tarnServer, *exec.Cmd) {
 	return &tarnServer{t: b, url: url, cip: sdkClient(url)}, cmd
 }
 
-// rsaSignCost is the time of one RSA-2048 PKCS #1 v1.5 SHA-256 signature
-// in this process, averaged over n.
-func rsaSignCost(b *testing.B, n int) time.Duration {
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		b.Fatal(err)
-	}
-	digest := sha256.Sum256([]byte("header.payload"))
-	start := time.Now()
-	for range n {
-		if _, err := rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, digest[:]); err != nil {
-			b.Fatal(err)
-		}
-	}
-	return time.Since(start) / time.Duration(n)
-}
-
 func BenchmarkServerCPU(b *testing.B) {
 	ts, cmd := serveProcess(b)
 	poolID, clientID := ts.auEmailPool(cip.CreateUserPoolInput{})
@@ -110,7 +91,10 @@ func BenchmarkServerCPU(b *testing.B) {
 	pid := cmd.Process.Pid
 
 	measure := func(b *testing.B, login func()) {
-		sign := rsaSignCost(b, 200)
+		sign, err := benchref.RSASign(200)
+		if err != nil {
+			b.Fatal(err)
+		}
 		b.ResetTimer()
 		before := processCPU(b, pid)
 		for range b.N {
