@@ -5,6 +5,7 @@ package main
 // clock.
 
 import (
+	"sync"
 	"testing"
 	"time"
 
@@ -208,5 +209,96 @@ func TestE2E_Quota_AttributeVerificationCodes(t *testing.T) {
 	}
 	if err := verify(ts.auLastMessage(poolID, "vic", "VerifyUserAttribute").Code); err != nil {
 		t.Fatalf("VerifyUserAttribute an hour later: %v", err)
+	}
+}
+
+// concurrently runs call n times at once and counts the exception names
+// of the answers ("" for success).
+func concurrently(n int, call func(i int) error) map[string]int {
+	codes := make(chan string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes <- errCode(call(i))
+		}()
+	}
+	wg.Wait()
+	close(codes)
+	got := map[string]int{}
+	for c := range codes {
+		got[c]++
+	}
+	return got
+}
+
+// A quota holds when the calls come at once: the count and the attempt it
+// allows are one step, on one node and on three sharing PostgreSQL.
+func TestE2E_Quota_HoldsUnderConcurrency(t *testing.T) {
+	t.Run("attribute codes on one node", func(t *testing.T) {
+		ts := startTarn(t)
+		poolID, clientID := ts.auEmailPool(cip.CreateUserPoolInput{})
+		ts.auSignedUp(poolID, clientID, "cora", "cora@example.com", auPassword)
+		access := ts.auTokens(clientID, "cora", auPassword).AccessToken
+		got := concurrently(30, func(int) error {
+			_, err := ts.cip.GetUserAttributeVerificationCode(ctxT(t), &cip.GetUserAttributeVerificationCodeInput{
+				AccessToken: access, AttributeName: aws.String("email")})
+			return err
+		})
+		if got["LimitExceededException"] != 25 || got[""] != 5 {
+			t.Errorf("30 concurrent GetUserAttributeVerificationCode calls: %v, want 5 sent and 25 LimitExceededException", got)
+		}
+		if n := len(ts.auMessages(poolID, "cora", "VerifyUserAttribute")); n != 5 {
+			t.Errorf("%d verification messages sent, want 5", n)
+		}
+	})
+	t.Run("wrong sign-up codes on three nodes", func(t *testing.T) {
+		nodes := startCluster(t, 3, pgDatabase(t, pgOptions{}))
+		poolID, clientID := nodes[0].auEmailPool(cip.CreateUserPoolInput{})
+		nodes[0].auSignUp(clientID, "cleo", auPassword, attr("email", "cleo@example.com"))
+		code := nodes[0].lastCode(poolID, "cleo")
+		got := concurrently(45, func(i int) error {
+			return nodes[i%3].auConfirm(clientID, "cleo", auOtherCode(code))
+		})
+		if got["CodeMismatchException"] != 15 || got["LimitExceededException"] != 30 {
+			t.Errorf("45 concurrent wrong codes over 3 nodes: %v, want 15 CodeMismatchException and 30 LimitExceededException", got)
+		}
+	})
+}
+
+// Under PreventUserExistenceErrors an unknown name runs out of attempts
+// like a real user does, so the quota tells nothing.
+func TestE2E_Quota_UnknownUsersRunOutToo(t *testing.T) {
+	ts := startTarn(t)
+	poolID, _ := ts.auEmailPool(cip.CreateUserPoolInput{})
+	hidden := *ts.client(poolID, cip.CreateUserPoolClientInput{ClientName: aws.String("hidden"),
+		PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled}).ClientId
+	ts.auSignUp(hidden, "real", auPassword, attr("email", "real@example.com"))
+	for _, name := range []string{"real", "ghost"} {
+		for i := 1; i <= 15; i++ {
+			wantErr(t, name+": wrong code", ts.auConfirm(hidden, name, "000000"), "CodeMismatchException")
+		}
+		wantAttemptLimit(t, name+": wrong code past the quota", ts.auConfirm(hidden, name, "000000"))
+		resend := func() error {
+			_, err := ts.cip.ResendConfirmationCode(ctxT(t), &cip.ResendConfirmationCodeInput{ClientId: &hidden, Username: aws.String(name)})
+			return err
+		}
+		for i := 1; i <= 5; i++ {
+			if err := resend(); err != nil {
+				t.Fatalf("%s: resend %d: %v", name, i, err)
+			}
+		}
+		wantAttemptLimit(t, name+": sixth resend", resend())
+		for i := 1; i <= 10; i++ {
+			_, err := ts.cip.ConfirmForgotPassword(ctxT(t), &cip.ConfirmForgotPasswordInput{ClientId: &hidden, Username: aws.String(name),
+				ConfirmationCode: aws.String("000000"), Password: aws.String("N3w-Passw0rd!")})
+			if c := errCode(err); c != "CodeMismatchException" && c != "ExpiredCodeException" {
+				t.Fatalf("%s: reset code %d: %v", name, i, err)
+			}
+		}
+		_, err := ts.cip.ConfirmForgotPassword(ctxT(t), &cip.ConfirmForgotPasswordInput{ClientId: &hidden, Username: aws.String(name),
+			ConfirmationCode: aws.String("000000"), Password: aws.String("N3w-Passw0rd!")})
+		wantAttemptLimit(t, name+": reset code past the quota", err)
 	}
 }

@@ -170,6 +170,9 @@ type Store interface {
 	// Attempts at actions with a per-user quota (api.md §9). AddAttempt
 	// records one at time at and forgets that user's attempts at the action
 	// from before pruneBefore; CountAttempts counts those at or after since.
+	// Inside a transaction, CountAttempts also holds the user's record (if
+	// there is one) against other transactions until this one ends, so that
+	// a count and the AddAttempt after it are not overtaken by another node.
 	AddAttempt(ctx context.Context, poolID, username, action string, at, pruneBefore time.Time) error
 	CountAttempts(ctx context.Context, poolID, username, action string, since time.Time) (int, error)
 

@@ -1,7 +1,6 @@
 package userpool
 
 import (
-	"cmp"
 	"context"
 	"errors"
 
@@ -55,10 +54,7 @@ func (s *Service) ChangePassword(ctx context.Context, in *ChangePasswordInput) (
 	if s.now().Before(c.user.LockedUntil) {
 		return nil, cognito.Errorf(cognito.NotAuthorized, "Password attempts exceeded")
 	}
-	if over, err := s.overQuota(ctx, s.st, c.pool.Id, c.user.Username, quotaChangePassword); over || err != nil {
-		return nil, cmp.Or(err, errAttemptLimit)
-	}
-	if err := s.spendQuota(ctx, s.st, c.pool.Id, c.user.Username, quotaChangePassword); err != nil {
+	if err := s.takeQuota(ctx, c.pool.Id, c.user.Username, quotaChangePassword); err != nil {
 		return nil, err
 	}
 	ok, err := s.passwordMatches(&c.user, in.PreviousPassword)

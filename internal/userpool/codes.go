@@ -226,6 +226,8 @@ func (s *Service) sendCode(ctx context.Context, st store.Store, pool *cognito.Us
 // issueCode composes, stores and sends a new code in its own transaction,
 // then hands it to a custom sender.
 func (s *Service) issueCode(ctx context.Context, pool *cognito.UserPool, clientID string, u *cognito.User, purpose string, ttl time.Duration, d delivery, action string, meta map[string]string) (*CodeDeliveryDetails, error) {
+	// The quota is looked at first so that a refused call runs no custom
+	// message trigger, and again, under the user's lock, where it is spent.
 	q, limited := sendQuotas[action]
 	if limited {
 		if over, err := s.overQuota(ctx, s.st, pool.Id, u.Username, q); over || err != nil {
@@ -238,10 +240,20 @@ func (s *Service) issueCode(ctx context.Context, pool *cognito.UserPool, clientI
 	}
 	var det *CodeDeliveryDetails
 	err = s.st.Tx(ctx, func(st store.Store) error {
-		if det, err = s.sendCode(ctx, st, pool, u, purpose, ttl, o); err != nil || !limited {
-			return err
+		if limited {
+			over, err := s.overQuota(ctx, st, pool.Id, u.Username, q)
+			if err != nil {
+				return err
+			}
+			if over {
+				return errAttemptLimit
+			}
+			if err := s.spendQuota(ctx, st, pool.Id, u.Username, q); err != nil {
+				return err
+			}
 		}
-		return s.spendQuota(ctx, st, pool.Id, u.Username, q)
+		det, err = s.sendCode(ctx, st, pool, u, purpose, ttl, o)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -284,8 +296,8 @@ func (s *Service) consumeCode(ctx context.Context, st store.Store, poolID, usern
 }
 
 // withCode runs apply in one transaction after consuming the code; a wrong
-// or expired code is reported (its attempt kept, and a wrong one spending
-// one of q) and apply does not run. Once q is spent, no code is checked. If
+// or expired code is reported (its attempt kept, and one of q spent) and
+// apply does not run. Once q is spent, no code is checked. If
 // apply fails, the code stays usable.
 func (s *Service) withCode(ctx context.Context, poolID, username, purpose, code string, q quota, apply func(st store.Store) error) error {
 	var outcome error
@@ -302,11 +314,8 @@ func (s *Service) withCode(ctx context.Context, poolID, username, purpose, code 
 		if err != nil {
 			return err
 		}
-		if outcome = o; o == errCodeMismatch {
+		if outcome = o; o != nil {
 			return s.spendQuota(ctx, st, poolID, username, q)
-		}
-		if o != nil {
-			return nil
 		}
 		return apply(st)
 	})

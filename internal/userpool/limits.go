@@ -2,6 +2,7 @@ package userpool
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/tarn-idp/tarn/internal/cognito"
@@ -26,7 +27,8 @@ var (
 	// Every ChangePassword call that reaches the password check counts,
 	// right or wrong ("5 per user per hour").
 	quotaChangePassword = quota{"ChangePassword", 5}
-	// Code checks count wrong codes only: a right one ends the exercise.
+	// Code checks count failures (a wrong, expired or missing code): a right
+	// one ends the exercise.
 	quotaConfirmSignUp = quota{"ConfirmSignUp", 15}
 	quotaVerifyAttr    = quota{"VerifyUserAttribute", 15}
 	// [?] decision: AWS varies this one with risk, 5–20 per hour; tarn
@@ -46,6 +48,33 @@ var errAttemptLimit error = cognito.Errorf(cognito.LimitExceeded, "Attempt limit
 func (s *Service) overQuota(ctx context.Context, st store.Store, poolID, username string, q quota) (bool, error) {
 	n, err := st.CountAttempts(ctx, poolID, username, q.action, s.now().Add(-quotaWindow))
 	return n >= q.limit, err
+}
+
+// takeQuota spends one of q for the user in a transaction of its own, or
+// answers LimitExceededException when none is left.
+func (s *Service) takeQuota(ctx context.Context, poolID, username string, q quota) error {
+	return s.st.Tx(ctx, func(st store.Store) error {
+		over, err := s.overQuota(ctx, st, poolID, username, q)
+		if err != nil {
+			return err
+		}
+		if over {
+			return errAttemptLimit
+		}
+		return s.spendQuota(ctx, st, poolID, username, q)
+	})
+}
+
+// hiddenQuota spends one of q for a user a client that prevents
+// user-existence errors pretends exists, so that the quota runs out for
+// unknown names as it does for real ones. The attempts are kept apart from
+// any real user's, under the name as typed (folded in case-insensitive
+// pools).
+func (s *Service) hiddenQuota(ctx context.Context, pool *cognito.UserPool, typed string, q quota) error {
+	if !pool.CaseSensitive() {
+		typed = strings.ToLower(typed)
+	}
+	return s.takeQuota(ctx, pool.Id, "unknown:"+typed, q)
 }
 
 // spendQuota records one attempt at q's action.

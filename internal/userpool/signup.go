@@ -213,6 +213,9 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *ConfirmSignUpInput) (*E
 		return nil, err
 	}
 	if !found {
+		if err := s.hiddenQuota(ctx, &pool, in.Username, quotaConfirmSignUp); err != nil {
+			return nil, err
+		}
 		return nil, errCodeMismatch
 	}
 	if u.Status != cognito.StatusUnconfirmed {
@@ -271,6 +274,9 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *ResendConfirma
 		return nil, err
 	}
 	if !found {
+		if err := s.hiddenQuota(ctx, &pool, in.Username, quotaResendCode); err != nil {
+			return nil, err
+		}
 		return &CodeDeliveryOutput{CodeDeliveryDetails: simulatedDelivery(in.Username)}, nil
 	}
 	if u.Status != cognito.StatusUnconfirmed {

@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"time"
 )
 
@@ -24,6 +26,16 @@ func (s *Store) AddAttempt(ctx context.Context, poolID, username, action string,
 
 // CountAttempts implements store.Store.
 func (s *Store) CountAttempts(ctx context.Context, poolID, username, action string, since time.Time) (int, error) {
+	if s.tx != nil && s.d.forUpdate != "" {
+		// PostgreSQL: the user's row is the lock. (SQLite runs one write
+		// transaction at a time already.)
+		var one int
+		err := s.tx.QueryRowContext(ctx, `SELECT 1 FROM users WHERE pool_id = $1 AND username = $2`+s.d.forUpdate,
+			poolID, username).Scan(&one)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return 0, s.wrap(err)
+		}
+	}
 	var n int
 	err := s.q().QueryRowContext(ctx, `SELECT COUNT(*) FROM attempts
 		WHERE pool_id = $1 AND username = $2 AND action = $3 AND at >= $4`,
