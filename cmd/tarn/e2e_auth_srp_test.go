@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -371,5 +372,36 @@ func TestE2E_SRP_ExistenceErrorsPrevented_UnknownEmailGetsAUUID(t *testing.T) {
 	}
 	if other := params("other@example.com"); other["USER_ID_FOR_SRP"] == ghost["USER_ID_FOR_SRP"] || other["SALT"] == ghost["SALT"] {
 		t.Errorf("two unknown emails share a stand-in: %v / %v", other, ghost)
+	}
+}
+
+// Behind PreventUserExistenceErrors, a PASSWORD_VERIFIER answer gets the
+// same errors for a real user and for an unknown name: a wrong USERNAME,
+// and a wrong proof.
+func TestE2E_SRP_ExistenceErrorsPrevented_AnswersTellNothing(t *testing.T) {
+	ts, poolID, _ := auSRPUser(t)
+	hidden := *ts.client(poolID, cip.CreateUserPoolClientInput{ClientName: aws.String("hidden"),
+		PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled}).ClientId
+	answer := func(username string, change func(r map[string]string)) string {
+		x, err := ts.auStartSRP(hidden, username)
+		if err != nil {
+			t.Fatalf("USER_SRP_AUTH %s: %v", username, err)
+		}
+		r := x.responses(t, poolID, "Wr0ng-password")
+		change(r)
+		_, err = ts.auRespond(hidden, types.ChallengeNameTypePasswordVerifier, nil, r)
+		return errCode(err) + ": " + auErrMessage(err)
+	}
+	for what, change := range map[string]func(r map[string]string){
+		"another USERNAME": func(r map[string]string) { r["USERNAME"] = "someone-else" },
+		"a wrong password": func(r map[string]string) {},
+		"the name in other case": func(r map[string]string) {
+			r["USERNAME"] = strings.ToUpper(r["USERNAME"])
+		},
+	} {
+		real, ghost := answer("sam", change), answer("nobody", change)
+		if real != ghost {
+			t.Errorf("%s: a real user gets %q, an unknown name %q", what, real, ghost)
+		}
 	}
 }

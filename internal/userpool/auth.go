@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/tarn-idp/tarn/internal/cognito"
@@ -375,9 +376,22 @@ func (s *Service) sameUser(ctx context.Context, pool *cognito.UserPool, username
 	}
 	u, err := s.findUser(ctx, pool, username)
 	if cognito.ErrorCode(err) == cognito.UserNotFound || (err == nil && u.Username != sessionUser) {
-		return cognito.Errorf(cognito.NotAuthorized, "Invalid session for the user.")
+		return errInvalidSession()
 	}
 	return err
+}
+
+func errInvalidSession() error {
+	return cognito.Errorf(cognito.NotAuthorized, "Invalid session for the user.")
+}
+
+// sameName compares two usernames as the pool does (ignoring case unless
+// it is case-sensitive).
+func sameName(pool *cognito.UserPool, a, b string) bool {
+	if pool.CaseSensitive() {
+		return a == b
+	}
+	return strings.EqualFold(a, b)
 }
 
 // sameHash compares refresh-token secret hashes in constant time.

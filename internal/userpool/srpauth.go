@@ -2,6 +2,7 @@ package userpool
 
 import (
 	"context"
+	"strings"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -22,8 +23,10 @@ type srpState struct {
 	B      []byte `json:"B"`
 	PrivB  []byte `json:"b"`
 	// Fake marks the stand-in challenge given for unknown users when the
-	// client prevents user-existence errors: it always fails.
-	Fake bool `json:"f,omitempty"`
+	// client prevents user-existence errors: it always fails. Typed is the
+	// USERNAME it was asked for.
+	Fake  bool   `json:"f,omitempty"`
+	Typed string `json:"t,omitempty"`
 	// Custom carries a CUSTOM_AUTH flow that asked for the password
 	// (DefineAuthChallenge answered PASSWORD_VERIFIER after SRP_A).
 	Custom *customState `json:"x,omitempty"`
@@ -69,11 +72,16 @@ func (s *Service) passwordVerifier(ctx context.Context, a *attempt, p map[string
 		// A stand-in an outsider cannot tell from a real user: a salt and,
 		// where real users have UUID usernames, a USER_ID_FOR_SRP that are
 		// stable per username and keyed with the server key.
-		salt = new(big.Int).SetBytes(s.sealer.Tag("fake-srp-salt/" + a.pool.Id + "/" + p["USERNAME"])[:srp.SaltLen])
+		// In a pool that ignores case, so do the stand-ins.
+		name := p["USERNAME"]
+		if !a.pool.CaseSensitive() {
+			name = strings.ToLower(name)
+		}
+		salt = new(big.Int).SetBytes(s.sealer.Tag("fake-srp-salt/" + a.pool.Id + "/" + name)[:srp.SaltLen])
 		verifier = big.NewInt(2)
-		st.User, st.Fake = p["USERNAME"], true
+		st.User, st.Fake, st.Typed = p["USERNAME"], true, p["USERNAME"]
 		if len(a.pool.UsernameAttributes) > 0 {
-			st.User = uuidFrom(s.sealer.Tag("fake-srp-user/" + a.pool.Id + "/" + p["USERNAME"]))
+			st.User = uuidFrom(s.sealer.Tag("fake-srp-user/" + a.pool.Id + "/" + name))
 		}
 	default:
 		return nil, err
@@ -110,17 +118,24 @@ func (s *Service) verifySRP(ctx context.Context, a *attempt, r map[string]string
 	}
 	var st srpState
 	raw, err := s.tok.OpenSession(ctx, srpPurpose, r["PASSWORD_CLAIM_SECRET_BLOCK"])
-	if err != nil || json.Unmarshal(raw, &st) != nil || st.Pool != a.pool.Id || st.Client != a.client.ClientId || (st.Fake && st.Custom == nil) {
+	if err != nil || json.Unmarshal(raw, &st) != nil || st.Pool != a.pool.Id || st.Client != a.client.ClientId {
 		return nil, cognito.ErrIncorrectPassword()
 	}
-	if st.Custom != nil && st.Fake {
+	// The answer's USERNAME (which SECRET_HASH was computed over) must name
+	// the user the SECRET_BLOCK was issued for; a stand-in checks it the
+	// same way, so a wrong USERNAME tells nothing about who exists.
+	if st.Fake {
+		if !sameName(&a.pool, r["USERNAME"], st.User) && !sameName(&a.pool, r["USERNAME"], st.Typed) {
+			return nil, errInvalidSession()
+		}
+		if st.Custom == nil {
+			return nil, cognito.ErrIncorrectPassword()
+		}
 		// An unknown user of a client that hides existence: the result is
 		// false and the define trigger decides (userNotFound is set).
 		st.Custom.Session = append(st.Custom.Session, triggers.ChallengeResult{ChallengeName: "PASSWORD_VERIFIER"})
 		return s.customRound(ctx, a, st.Custom)
 	}
-	// The answer's USERNAME (which SECRET_HASH was computed over) must name
-	// the user the SECRET_BLOCK was issued for.
 	if err := s.sameUser(ctx, &a.pool, r["USERNAME"], st.User); err != nil {
 		return nil, err
 	}
