@@ -140,8 +140,15 @@ func TestE2E_TemporaryPasswordValidity_LegacyTwin(t *testing.T) {
 	wantErr(t, "CreateUserPool with both validity settings", err, "InvalidParameterException")
 	p := ts.pool(cip.CreateUserPoolInput{PoolName: aws.String("legacy"),
 		AdminCreateUserConfig: &types.AdminCreateUserConfigType{UnusedAccountValidityDays: 10}})
-	if got := ts.describePool(*p.Id).Policies.PasswordPolicy.TemporaryPasswordValidityDays; got != 10 {
+	d := ts.describePool(*p.Id)
+	if got := d.Policies.PasswordPolicy.TemporaryPasswordValidityDays; got != 10 {
 		t.Errorf("TemporaryPasswordValidityDays %d, want 10 from UnusedAccountValidityDays", got)
+	}
+	// DescribeUserPool shows both; its output goes back through
+	// UpdateUserPool as it is.
+	if _, err := ts.cip.UpdateUserPool(ctx, &cip.UpdateUserPoolInput{UserPoolId: p.Id, Policies: d.Policies,
+		AdminCreateUserConfig: d.AdminCreateUserConfig, AutoVerifiedAttributes: d.AutoVerifiedAttributes}); err != nil {
+		t.Errorf("UpdateUserPool with DescribeUserPool's policies and AdminCreateUserConfig: %v", err)
 	}
 }
 

@@ -242,8 +242,11 @@ func policies(in *cognito.UserPoolPolicy, ac *cognito.AdminCreateUserConfig) (*c
 	if pp.MinimumLength < 6 || pp.MinimumLength > 99 {
 		return nil, cognito.ErrInvalidParameter("PasswordPolicy.MinimumLength must be between 6 and 99.")
 	}
-	if pp.TemporaryPasswordValidityDays > 0 && ac != nil && ac.UnusedAccountValidityDays > 0 {
-		// [?] AWS's text for giving both twins (api.md §3.8).
+	if pp.TemporaryPasswordValidityDays > 0 && ac != nil && ac.UnusedAccountValidityDays > 0 &&
+		ac.UnusedAccountValidityDays != pp.TemporaryPasswordValidityDays {
+		// [?] AWS's text for giving both twins (api.md §3.8). Equal values
+		// pass: DescribeUserPool shows both, and its output must go back
+		// through UpdateUserPool.
 		return nil, cognito.ErrInvalidParameter("Please use TemporaryPasswordValidityDays in PasswordPolicy instead of UnusedAccountValidityDays")
 	}
 	if pp.TemporaryPasswordValidityDays < 0 || pp.TemporaryPasswordValidityDays > 365 {
