@@ -16,19 +16,32 @@ import (
 // history: a pool that turns it on starts counting from the current
 // password.
 
-// userExtra is the JSON kept in cognito.User.Extra.
-type userExtra struct {
-	// PasswordHistory holds earlier sealed credentials, newest first.
-	PasswordHistory [][]byte `json:"passwordHistory,omitempty"`
+// historyKey is the member of cognito.User.Extra (a JSON object that other
+// features share) holding earlier sealed credentials, newest first.
+const historyKey = "passwordHistory"
+
+func passwordHistory(u *cognito.User) [][]byte {
+	var x map[string]json.RawMessage
+	var h [][]byte
+	if json.Unmarshal(u.Extra, &x) == nil {
+		_ = json.Unmarshal(x[historyKey], &h) // absent or unreadable: nothing kept
+	}
+	return h
 }
 
-func extraOf(u *cognito.User) userExtra {
-	var x userExtra
-	_ = json.Unmarshal(u.Extra, &x) // absent or unreadable: nothing kept
-	return x
-}
-
-func setExtra(u *cognito.User, x userExtra) {
+// setPasswordHistory replaces the history in u.Extra, leaving the other
+// members alone.
+func setPasswordHistory(u *cognito.User, h [][]byte) {
+	x := map[string]json.RawMessage{}
+	_ = json.Unmarshal(u.Extra, &x)
+	if len(h) == 0 {
+		if _, ok := x[historyKey]; !ok {
+			return
+		}
+		delete(x, historyKey)
+	} else {
+		x[historyKey], _ = json.Marshal(h)
+	}
 	u.Extra, _ = json.Marshal(x)
 }
 
@@ -55,7 +68,7 @@ func (s *Service) checkHistory(pool *cognito.UserPool, u *cognito.User, pw strin
 	if len(u.Credential) > 0 {
 		creds = append(creds, u.Credential)
 	}
-	creds = append(creds, extraOf(u).PasswordHistory...)
+	creds = append(creds, passwordHistory(u)...)
 	for i, cred := range creds {
 		if i == n {
 			break
@@ -77,17 +90,14 @@ func (s *Service) checkHistory(pool *cognito.UserPool, u *cognito.User, pw strin
 // administrator resets the password), remembering the one it replaces as
 // far as the pool's history reaches.
 func setCredential(pool *cognito.UserPool, u *cognito.User, cred []byte) {
-	x := extraOf(u)
+	var h [][]byte
 	if keep := historySize(pool); keep > 0 {
+		h = passwordHistory(u)
 		if len(u.Credential) > 0 {
-			x.PasswordHistory = append([][]byte{u.Credential}, x.PasswordHistory...)
+			h = append([][]byte{u.Credential}, h...)
 		}
-		if len(x.PasswordHistory) > keep {
-			x.PasswordHistory = x.PasswordHistory[:keep]
-		}
-	} else {
-		x.PasswordHistory = nil
+		h = h[:min(len(h), keep)]
 	}
-	setExtra(u, x)
+	setPasswordHistory(u, h)
 	u.Credential = cred
 }

@@ -2,11 +2,11 @@ package userpool
 
 import (
 	"context"
-	"strings"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"math/big"
+	"strings"
 
 	"github.com/tarn-idp/tarn/internal/cognito"
 	"github.com/tarn-idp/tarn/internal/srp"

@@ -1,0 +1,27 @@
+package userpool
+
+import (
+	"testing"
+
+	"github.com/tarn-idp/tarn/internal/cognito"
+)
+
+func TestSetCredential_KeepsOtherExtraMembers(t *testing.T) {
+	size := 2
+	pool := &cognito.UserPool{Policies: &cognito.UserPoolPolicy{PasswordPolicy: &cognito.PasswordPolicy{PasswordHistorySize: &size}}}
+	u := &cognito.User{Credential: []byte("c1"), Extra: []byte(`{"mfa":{"preferred":"TOTP"}}`)}
+	for _, c := range []string{"c2", "c3", "c4"} {
+		setCredential(pool, u, []byte(c))
+	}
+	if got := passwordHistory(u); len(got) != 2 || string(got[0]) != "c3" || string(got[1]) != "c2" {
+		t.Errorf("history %q, want [c3 c2]", got)
+	}
+	size = 0
+	setCredential(pool, u, []byte("c5"))
+	if got := passwordHistory(u); got != nil {
+		t.Errorf("history %q after the pool turned it off, want none", got)
+	}
+	if string(u.Extra) != `{"mfa":{"preferred":"TOTP"}}` {
+		t.Errorf("Extra %s: other members were not kept", u.Extra)
+	}
+}
