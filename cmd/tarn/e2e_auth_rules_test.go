@@ -317,4 +317,11 @@ func TestE2E_SignUp_TakenEmailOrPhoneIsNamed(t *testing.T) {
 			t.Errorf("second SignUp of %s: message %q, want %q", c.username, msg, c.want)
 		}
 	}
+	// A new email whose phone number is taken: the phone number is named.
+	_, err := ts.cip.SignUp(ctxT(t), &cip.SignUpInput{ClientId: &clientID, Username: aws.String("new@example.com"),
+		Password: aws.String(auPassword), UserAttributes: []types.AttributeType{attr("phone_number", "+14325551212")}})
+	wantErr(t, "SignUp with a taken phone number", err, "UsernameExistsException")
+	if msg := auErrMessage(err); msg != "An account with the given phone_number already exists." {
+		t.Errorf("SignUp with a taken phone number: message %q", msg)
+	}
 }

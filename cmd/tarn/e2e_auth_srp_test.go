@@ -404,4 +404,15 @@ func TestE2E_SRP_ExistenceErrorsPrevented_AnswersTellNothing(t *testing.T) {
 			t.Errorf("%s: a real user gets %q, an unknown name %q", what, real, ghost)
 		}
 	}
+	// The pool ignores case and keeps usernames in lower case: so does the
+	// stand-in's USER_ID_FOR_SRP.
+	for typed, want := range map[string]string{"SAM": "sam", "NoBody": "nobody"} {
+		x, err := ts.auStartSRP(hidden, typed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := x.Challenge.ChallengeParameters["USER_ID_FOR_SRP"]; got != want {
+			t.Errorf("USER_SRP_AUTH as %s: USER_ID_FOR_SRP %q, want %q", typed, got, want)
+		}
+	}
 }

@@ -131,10 +131,9 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 			return existsError(&pool, in.Username)
 		}
 		// An auto-verified alias moves to the new user (§7.3).
+		// The store names what is taken (in username-attribute pools an
+		// email or phone number may belong to another user).
 		if err := s.createUser(ctx, st, &pool, &u, pre.AutoVerifyEmail || pre.AutoVerifyPhone); err != nil {
-			if cognito.ErrorCode(err) == cognito.UsernameExists {
-				return existsError(&pool, in.Username)
-			}
 			return err
 		}
 		if msg != nil {

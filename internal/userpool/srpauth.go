@@ -79,7 +79,7 @@ func (s *Service) passwordVerifier(ctx context.Context, a *attempt, p map[string
 		}
 		salt = new(big.Int).SetBytes(s.sealer.Tag("fake-srp-salt/" + a.pool.Id + "/" + name)[:srp.SaltLen])
 		verifier = big.NewInt(2)
-		st.User, st.Fake, st.Typed = p["USERNAME"], true, p["USERNAME"]
+		st.User, st.Fake, st.Typed = name, true, p["USERNAME"]
 		if len(a.pool.UsernameAttributes) > 0 {
 			st.User = uuidFrom(s.sealer.Tag("fake-srp-user/" + a.pool.Id + "/" + name))
 		}
