@@ -404,8 +404,13 @@ func TestE2E_SRP_ExistenceErrorsPrevented_AnswersTellNothing(t *testing.T) {
 			t.Errorf("%s: a real user gets %q, an unknown name %q", what, real, ghost)
 		}
 	}
-	// The pool ignores case and keeps usernames in lower case: so does the
+	// A pool that ignores case keeps usernames in lower case: so does the
 	// stand-in's USER_ID_FOR_SRP.
+	folding, _ := ts.auEmailPool(cip.CreateUserPoolInput{PoolName: aws.String("folding"),
+		UsernameConfiguration: &types.UsernameConfigurationType{CaseSensitive: aws.Bool(false)}})
+	ts.confirmedUser(folding, "Sam", auPassword)
+	hidden = *ts.client(folding, cip.CreateUserPoolClientInput{ClientName: aws.String("hidden"),
+		PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled}).ClientId
 	for typed, want := range map[string]string{"SAM": "sam", "NoBody": "nobody"} {
 		x, err := ts.auStartSRP(hidden, typed)
 		if err != nil {
