@@ -77,6 +77,11 @@ func TestE2E_ClientSecret_SecretHashOnEveryStep(t *testing.T) {
 	if msg := auErrMessage(err); msg != "SecretHash does not match for the client: "+clientID {
 		t.Errorf("REFRESH_TOKEN_AUTH with a wrong SECRET_HASH: message %q", msg)
 	}
+	// A hash over a name the caller sends along proves nothing about the
+	// token's user.
+	_, err = ts.cip.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeRefreshTokenAuth,
+		AuthParameters: map[string]string{"REFRESH_TOKEN": refresh, "USERNAME": "someone-else", "SECRET_HASH": hash("someone-else")}})
+	wantErr(t, "REFRESH_TOKEN_AUTH with a SECRET_HASH over another USERNAME", err, "NotAuthorizedException")
 	// A missing SECRET_HASH is named as such, and is refused before the
 	// refresh token is looked at.
 	for _, token := range []string{refresh, "not-a-refresh-token"} {

@@ -63,8 +63,10 @@ func (s *Service) refreshAuth(ctx context.Context, a *attempt, p map[string]stri
 		return nil, err
 	}
 	// Clients must hash the internal username; tarn also accepts the other
-	// identifiers a client may hold (api.md §4).
-	if err := checkSecretHash(&a.client, p["SECRET_HASH"], u.Username, p["USERNAME"], u.Sub, u.Attributes["email"], u.Attributes["phone_number"]); err != nil {
+	// identifiers of the token's user a client may hold (api.md §4), never
+	// a name the caller picks.
+	if err := checkSecretHash(&a.client, p["SECRET_HASH"], u.Username, u.Sub, u.Attributes["email"], u.Attributes["phone_number"],
+		u.Attributes["preferred_username"]); err != nil {
 		return nil, cognito.Errorf(cognito.NotAuthorized, "SecretHash does not match for the client: %s", a.client.ClientId)
 	}
 	res, err := s.issue(ctx, grant{pool: &a.pool, client: &a.client, user: &u, authTime: rec.AuthTime, origin: &rec, source: "TokenGeneration_RefreshTokens"})
