@@ -264,7 +264,10 @@ func (s *Service) authorize(ctx context.Context, token string) (caller, error) {
 
 // issuedBefore reports whether a token was issued before t: to a fraction
 // of a millisecond by its jti (a timeUUID), and to the second by iat for
-// tokens without one.
+// tokens without one. With several nodes, the token's time is the issuing
+// node's clock and t the revoking node's: keep the nodes' clocks in sync
+// (NTP), or a sign-in on a node whose clock lags, within that lag after a
+// sign-out elsewhere, gets tokens that are already revoked.
 func issuedBefore(claims map[string]any, t time.Time) bool {
 	jti, _ := claims["jti"].(string)
 	if at, ok := uuidTime(jti); ok {
