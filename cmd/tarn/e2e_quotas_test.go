@@ -22,6 +22,12 @@ func quotaTarn(t *testing.T) (*tarnServer, *mnClock) {
 	return startTarn(t, func(m *Main) { m.clock = clock.Now }), clock
 }
 
+// auResend calls ResendConfirmationCode.
+func (ts *tarnServer) auResend(clientID, username string) error {
+	_, err := ts.cip.ResendConfirmationCode(ctxT(ts.t), &cip.ResendConfirmationCodeInput{ClientId: &clientID, Username: &username})
+	return err
+}
+
 // wantAttemptLimit requires LimitExceededException with Cognito's text.
 func wantAttemptLimit(t *testing.T, what string, err error) {
 	t.Helper()
@@ -36,10 +42,7 @@ func TestE2E_Quota_ResendConfirmationCodeFivePerHourPerUser(t *testing.T) {
 	poolID, clientID := ts.auEmailPool(cip.CreateUserPoolInput{})
 	ts.auSignUp(clientID, "rita", auPassword, attr("email", "rita@example.com"))
 	ts.auSignUp(clientID, "ruth", auPassword, attr("email", "ruth@example.com"))
-	resend := func(username string) error {
-		_, err := ts.cip.ResendConfirmationCode(ctxT(t), &cip.ResendConfirmationCodeInput{ClientId: &clientID, Username: &username})
-		return err
-	}
+	resend := func(username string) error { return ts.auResend(clientID, username) }
 	for i := 1; i <= 5; i++ {
 		clock.Advance(time.Minute)
 		if err := resend("rita"); err != nil {
@@ -64,10 +67,7 @@ func TestE2E_Quota_ResendSlotsFreeAsTheHourRolls(t *testing.T) {
 	ts, clock := quotaTarn(t)
 	poolID, clientID := ts.auEmailPool(cip.CreateUserPoolInput{})
 	ts.auSignUp(clientID, "rose", auPassword, attr("email", "rose@example.com"))
-	resend := func() error {
-		_, err := ts.cip.ResendConfirmationCode(ctxT(t), &cip.ResendConfirmationCodeInput{ClientId: &clientID, Username: aws.String("rose")})
-		return err
-	}
+	resend := func() error { return ts.auResend(clientID, "rose") }
 	for i := 0; i < 5; i++ {
 		if err := resend(); err != nil {
 			t.Fatalf("resend %d: %v", i+1, err)
@@ -103,7 +103,7 @@ func TestE2E_Quota_ConfirmSignUpFifteenWrongCodesPerHour(t *testing.T) {
 	// wrong guesses: it is spent, and a new one works.
 	clock.Advance(time.Hour + time.Second)
 	wantErr(t, "the spent code an hour later", ts.auConfirm(clientID, "sam", code), "TooManyFailedAttemptsException")
-	if _, err := ts.cip.ResendConfirmationCode(ctxT(t), &cip.ResendConfirmationCodeInput{ClientId: &clientID, Username: aws.String("sam")}); err != nil {
+	if err := ts.auResend(clientID, "sam"); err != nil {
 		t.Fatalf("ResendConfirmationCode: %v", err)
 	}
 	if err := ts.auConfirm(clientID, "sam", ts.lastCode(poolID, "sam")); err != nil {
@@ -280,10 +280,7 @@ func TestE2E_Quota_UnknownUsersRunOutToo(t *testing.T) {
 			wantErr(t, name+": wrong code", ts.auConfirm(hidden, name, "000000"), "CodeMismatchException")
 		}
 		wantAttemptLimit(t, name+": wrong code past the quota", ts.auConfirm(hidden, name, "000000"))
-		resend := func() error {
-			_, err := ts.cip.ResendConfirmationCode(ctxT(t), &cip.ResendConfirmationCodeInput{ClientId: &hidden, Username: aws.String(name)})
-			return err
-		}
+		resend := func() error { return ts.auResend(hidden, name) }
 		for i := 1; i <= 5; i++ {
 			if err := resend(); err != nil {
 				t.Fatalf("%s: resend %d: %v", name, i, err)
