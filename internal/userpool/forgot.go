@@ -81,10 +81,7 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 		return nil, err
 	}
 	if !found {
-		if err := s.hiddenQuota(ctx, &pool, in.Username, quotaConfirmForgot); err != nil {
-			return nil, err
-		}
-		return nil, errCodeMismatch
+		return nil, s.hiddenCodeCheck(ctx, &pool, in.Username, quotaConfirmForgot)
 	}
 	if !u.Enabled && client.PreventsUserExistenceErrors() {
 		if err := s.takeQuota(ctx, pool.Id, u.Username, quotaConfirmForgot); err != nil {

@@ -77,6 +77,16 @@ func (s *Service) hiddenQuota(ctx context.Context, pool *cognito.UserPool, typed
 	return s.takeQuota(ctx, pool.Id, "unknown:"+typed, q)
 }
 
+// hiddenCodeCheck is the answer to a code check for a user hidden behind
+// PreventUserExistenceErrors: CodeMismatchException, or
+// LimitExceededException once q is spent.
+func (s *Service) hiddenCodeCheck(ctx context.Context, pool *cognito.UserPool, typed string, q quota) error {
+	if err := s.hiddenQuota(ctx, pool, typed, q); err != nil {
+		return err
+	}
+	return errCodeMismatch
+}
+
 // spendQuota records one attempt at q's action.
 func (s *Service) spendQuota(ctx context.Context, st store.Store, poolID, username string, q quota) error {
 	now := s.now()

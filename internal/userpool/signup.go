@@ -212,10 +212,7 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *ConfirmSignUpInput) (*E
 		return nil, err
 	}
 	if !found {
-		if err := s.hiddenQuota(ctx, &pool, in.Username, quotaConfirmSignUp); err != nil {
-			return nil, err
-		}
-		return nil, errCodeMismatch
+		return nil, s.hiddenCodeCheck(ctx, &pool, in.Username, quotaConfirmSignUp)
 	}
 	if u.Status != cognito.StatusUnconfirmed {
 		return nil, cognito.Errorf(cognito.NotAuthorized, "User cannot be confirmed. Current status is %s", u.Status)
