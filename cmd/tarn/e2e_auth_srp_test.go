@@ -421,3 +421,23 @@ func TestE2E_SRP_ExistenceErrorsPrevented_AnswersTellNothing(t *testing.T) {
 		}
 	}
 }
+
+// Behind PreventUserExistenceErrors a user awaiting a password reset gets
+// the stand-in challenge too, and fails at the proof like anyone else.
+func TestE2E_SRP_ExistenceErrorsPrevented_ResetRequiredLooksUnknown(t *testing.T) {
+	ts, poolID, _ := auSRPUser(t)
+	hidden := *ts.client(poolID, cip.CreateUserPoolClientInput{ClientName: aws.String("hidden"),
+		PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled}).ClientId
+	if _, err := ts.cip.AdminResetUserPassword(ctxT(t), &cip.AdminResetUserPasswordInput{UserPoolId: &poolID, Username: aws.String("sam")}); err != nil {
+		t.Fatal(err)
+	}
+	x, err := ts.auStartSRP(hidden, "sam")
+	if err != nil {
+		t.Fatalf("USER_SRP_AUTH for a RESET_REQUIRED user: %v, want a PASSWORD_VERIFIER challenge", err)
+	}
+	_, err = ts.auRespond(hidden, types.ChallengeNameTypePasswordVerifier, nil, x.responses(t, poolID, auPassword))
+	wantErr(t, "PASSWORD_VERIFIER for a RESET_REQUIRED user", err, "NotAuthorizedException")
+	if msg := auErrMessage(err); msg != "Incorrect username or password." {
+		t.Errorf("message %q", msg)
+	}
+}

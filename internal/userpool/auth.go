@@ -167,6 +167,11 @@ func required(p map[string]string, names ...string) error {
 // (USER_SRP_AUTH) recognise it by identity.
 var errHiddenUnknownUser = cognito.ErrIncorrectPassword()
 
+// errHiddenResetRequired is what a RESET_REQUIRED user gets under the same
+// setting: the wrong-password error, and for USER_SRP_AUTH the stand-in
+// challenge an unknown user gets (both fail at the proof).
+var errHiddenResetRequired = cognito.ErrIncorrectPassword()
+
 // signInUser resolves the user of a sign-in and applies the checks that
 // come before the password (api.md §5.2 steps 4–8). With pre set, this is
 // the step where the sign-in starts and the pre authentication trigger
@@ -197,7 +202,7 @@ func (s *Service) signInUser(ctx context.Context, a *attempt, username string, p
 	case u.Status == cognito.StatusResetRequired:
 		if a.client.PreventsUserExistenceErrors() {
 			// api.md §5.11: hidden behind the wrong-password error.
-			return u, cognito.ErrIncorrectPassword()
+			return u, errHiddenResetRequired
 		}
 		return u, cognito.Errorf(cognito.PasswordResetRequired, "Password reset required for the user")
 	case s.now().Before(u.LockedUntil):

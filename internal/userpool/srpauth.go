@@ -68,7 +68,7 @@ func (s *Service) passwordVerifier(ctx context.Context, a *attempt, p map[string
 			return nil, cognito.ErrIncorrectPassword()
 		}
 		st.User = u.Username
-	case err == errHiddenUnknownUser:
+	case err == errHiddenUnknownUser || (err == errHiddenResetRequired && custom == nil):
 		// A stand-in an outsider cannot tell from a real user: a salt and,
 		// where real users have UUID usernames, a USER_ID_FOR_SRP that are
 		// stable per username and keyed with the server key.
