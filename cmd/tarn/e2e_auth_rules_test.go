@@ -184,6 +184,9 @@ func TestE2E_SignIn_StatusAndEnabledChecks(t *testing.T) {
 	}
 	_, err = ts.auGetUser(*res.AccessToken)
 	wantErr(t, "GetUser of a disabled user", err, "NotAuthorizedException")
+	if msg := auErrMessage(err); msg != "User is disabled." {
+		t.Errorf("GetUser of a disabled user: message %q, want \"User is disabled.\"", msg)
+	}
 	_, err = ts.auRefresh(clientID, *res.RefreshToken)
 	wantErr(t, "refresh of a disabled user", err, "NotAuthorizedException")
 	if _, err := ts.cip.AdminEnableUser(ctx, &cip.AdminEnableUserInput{UserPoolId: &poolID, Username: aws.String("gus")}); err != nil {
@@ -193,6 +196,9 @@ func TestE2E_SignIn_StatusAndEnabledChecks(t *testing.T) {
 	// works again and mints a usable one.
 	_, err = ts.auGetUser(*res.AccessToken)
 	wantErr(t, "GetUser after re-enabling with the token from before the disable", err, "NotAuthorizedException")
+	if msg := auErrMessage(err); msg != "Access Token has been revoked" {
+		t.Errorf("GetUser after re-enabling: message %q, want \"Access Token has been revoked\"", msg)
+	}
 	refreshed, err := ts.auRefresh(clientID, *res.RefreshToken)
 	if err != nil {
 		t.Fatalf("refresh after re-enabling: %v", err)

@@ -246,6 +246,12 @@ func (s *Service) authorize(ctx context.Context, token string) (caller, error) {
 	if err != nil {
 		return c, err
 	}
+	// While the user is disabled, that is what its tokens are told (clients
+	// match "User is disabled."); once enabled again, the tokens the
+	// disable revoked stay revoked.
+	if !c.user.Enabled {
+		return c, usableUser(&c.user)
+	}
 	if issuedBefore(claims, c.user.TokensValidAfter) {
 		return c, cognito.Errorf(cognito.NotAuthorized, "Access Token has been revoked")
 	}
