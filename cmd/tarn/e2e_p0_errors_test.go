@@ -198,6 +198,26 @@ func TestE2E_P0Failures_Sessions(t *testing.T) {
 	wantFailure(t, "NEW_PASSWORD_REQUIRED after the session expired", err, "NotAuthorizedException", "Invalid session for the user, session is expired.")
 }
 
+// CreateUserPool past the pool quota (AWS: 1,000 per account and Region,
+// adjustable; tarn: --max-user-pools).
+func TestE2E_P0Failures_PoolQuota(t *testing.T) {
+	ts := startTarn(t, func(m *Main) { m.MaxUserPools = 3 })
+	for i := range 3 {
+		ts.pool(cip.CreateUserPoolInput{PoolName: aws.String(fmt.Sprintf("p%d", i))})
+	}
+	_, err := ts.cip.CreateUserPool(ctxT(t), &cip.CreateUserPoolInput{PoolName: aws.String("one too many")})
+	wantFailure(t, "CreateUserPool past the quota", err, "LimitExceededException",
+		"The maximum number of user pools (3) has been reached for this account in this Region.")
+	out, err := ts.cip.ListUserPools(ctxT(t), &cip.ListUserPoolsInput{MaxResults: aws.Int32(60)})
+	if err != nil || len(out.UserPools) != 3 {
+		t.Fatalf("ListUserPools after the refusal: %v pools, %v", len(out.UserPools), err)
+	}
+	if _, err := ts.cip.DeleteUserPool(ctxT(t), &cip.DeleteUserPoolInput{UserPoolId: out.UserPools[0].Id}); err != nil {
+		t.Fatal(err)
+	}
+	ts.pool(cip.CreateUserPoolInput{PoolName: aws.String("room again")})
+}
+
 func TestE2E_P0Failures_AdminAndClients(t *testing.T) {
 	ts := startTarn(t)
 	ctx := ctxT(t)

@@ -24,8 +24,11 @@ func TestParseServeFlags(t *testing.T) {
 		wantErr string
 	}{
 		{"defaults", nil, nil, func(m *Main) bool {
-			return m.Addr == "127.0.0.1:9229" && m.DataDir == "./.tarn" && m.DB == "" && m.Region == "us-east-1" && !m.AWSIssuer && m.ServerKey == nil
+			return m.Addr == "127.0.0.1:9229" && m.DataDir == "./.tarn" && m.DB == "" && m.Region == "us-east-1" && !m.AWSIssuer && m.ServerKey == nil &&
+				m.MaxUserPools == 1000
 		}, ""},
+		{"pool quota", nil, map[string]string{"TARN_MAX_USER_POOLS": "3"}, func(m *Main) bool { return m.MaxUserPools == 3 }, ""},
+		{"bad pool quota", []string{"--max-user-pools", "0"}, nil, nil, "--max-user-pools"},
 		{"env", nil, map[string]string{"TARN_ADDR": ":1", "TARN_DB": "memory", "TARN_AWS_ISSUER": "true", "TARN_REGION": "eu-west-1"}, func(m *Main) bool {
 			return m.Addr == ":1" && m.DB == "memory" && m.AWSIssuer && m.Region == "eu-west-1"
 		}, ""},

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tarn-idp/tarn/internal/seal"
+	"github.com/tarn-idp/tarn/internal/userpool"
 )
 
 // runServe runs the server until ctx is cancelled (SIGINT, SIGTERM) or the
@@ -54,6 +55,7 @@ func parseServeFlags(args []string, stderr io.Writer, getenv func(string) string
 	e.Int(&m.DBMaxIdleConns, "db-max-idle-conns", "TARN_DB_MAX_IDLE_CONNS", 0, "most idle database `connections` kept open (0: 8 on PostgreSQL)")
 	e.Duration(&m.DBConnMaxLifetime, "db-conn-max-lifetime", "TARN_DB_CONN_MAX_LIFETIME", 0, "close database connections after this `duration` (0: never)")
 	e.Duration(&m.KeyRotationInterval, "key-rotation-interval", "TARN_KEY_ROTATION_INTERVAL", 0, "rotate each pool's signing keys when they are this old, e.g. 720h (0: never; tarn keys rotate does it by hand)")
+	e.Int(&m.MaxUserPools, "max-user-pools", "TARN_MAX_USER_POOLS", userpool.DefaultMaxUserPools, "how many user pools may exist at once, as AWS's adjustable quota (CreateUserPool then answers LimitExceededException)")
 	e.String(&logFormat, "log-format", "TARN_LOG_FORMAT", "text", "log format: text or json")
 	e.String(&logLevel, "log-level", "TARN_LOG_LEVEL", "info", "log level: debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
@@ -67,6 +69,9 @@ func parseServeFlags(args []string, stderr io.Writer, getenv func(string) string
 	}
 	if m.DBMaxOpenConns < 0 || m.DBMaxIdleConns < 0 || m.DBConnMaxLifetime < 0 || m.KeyRotationInterval < 0 {
 		return nil, errors.New("serve: --db-* settings and --key-rotation-interval must not be negative")
+	}
+	if m.MaxUserPools < 1 {
+		return nil, errors.New("serve: --max-user-pools must be at least 1")
 	}
 	if v := getenv("TARN_SERVER_KEY"); v != "" {
 		key, err := seal.ParseKey(v)

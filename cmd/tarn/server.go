@@ -65,6 +65,9 @@ type Main struct {
 	// TriggerTimeout is the per-attempt deadline of a trigger invocation
 	// (default 5 s, as AWS); tests shorten it.
 	TriggerTimeout time.Duration
+	// MaxUserPools is how many user pools may exist at once (0: AWS's
+	// default quota, 1,000).
+	MaxUserPools int
 
 	// DBMaxOpenConns, DBMaxIdleConns and DBConnMaxLifetime tune the
 	// database connection pool (0: sqlstore's defaults).
@@ -202,6 +205,8 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Region:   m.Region,
 		Issuer:   m.issuer(publicURL),
 		Logger:   log,
+
+		MaxUserPools: m.MaxUserPools,
 	})
 	handler := api.New(api.Config{
 		Ops:     api.Operations(svc),

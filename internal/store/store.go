@@ -89,6 +89,8 @@ type Store interface {
 	// DeletePool removes the pool and everything in it: clients, users,
 	// groups, memberships, codes, refresh tokens, keys. Outbox messages stay.
 	DeletePool(ctx context.Context, id string) error
+	// CountPools counts the pools.
+	CountPools(ctx context.Context) (int, error)
 	// CountUsers counts the pool's users.
 	CountUsers(ctx context.Context, poolID string) (int, error)
 

@@ -90,6 +90,13 @@ func (s *Service) CreateUserPool(ctx context.Context, in *CreateUserPoolInput) (
 	if err := checkTier(&p); err != nil {
 		return nil, err
 	}
+	// The quota is checked before the pool is created, not with it: two
+	// nodes creating the last pool at once may both succeed.
+	if n, err := s.st.CountPools(ctx); err != nil {
+		return nil, err
+	} else if n >= s.maxPools {
+		return nil, cognito.Errorf(cognito.LimitExceeded, "The maximum number of user pools (%d) has been reached for this account in this Region.", s.maxPools)
+	}
 	// A random id collides with negligible probability; retry a few times
 	// rather than fail.
 	for range 5 {
@@ -186,6 +193,10 @@ func (s *Service) UpdateUserPool(ctx context.Context, in *UpdateUserPoolInput) (
 	}
 	return &Empty{}, nil
 }
+
+// DefaultMaxUserPools is AWS's default quota of user pools per account and
+// Region (api.md §9).
+const DefaultMaxUserPools = 1000
 
 // checkTier refuses settings the pool's feature plan lacks: password
 // history needs ESSENTIALS or PLUS.

@@ -38,6 +38,9 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
+	// MaxUserPools is how many pools may exist at once (AWS's quota per
+	// account and Region, 1,000 by default); 0 means that default.
+	MaxUserPools int
 }
 
 // Service runs the flows. It is safe for concurrent use and keeps no state
@@ -53,16 +56,21 @@ type Service struct {
 	issuer func(string) string
 	log    *slog.Logger
 	now    func() time.Time
+	// maxPools is Config.MaxUserPools.
+	maxPools int
 }
 
 // New returns a Service.
 func New(c Config) *Service {
-	s := &Service{st: c.Store, trig: c.Triggers, tok: c.Tokens, sealer: c.Sealer, region: c.Region, acct: c.AccountID, issuer: c.Issuer, log: c.Logger, now: c.Now}
+	s := &Service{st: c.Store, trig: c.Triggers, tok: c.Tokens, sealer: c.Sealer, region: c.Region, acct: c.AccountID, issuer: c.Issuer, log: c.Logger, now: c.Now, maxPools: c.MaxUserPools}
 	if s.trig == nil {
 		s.trig = &triggers.Dispatcher{Invoker: noFunctions{}}
 	}
 	if s.region == "" {
 		s.region = "us-east-1"
+	}
+	if s.maxPools == 0 {
+		s.maxPools = DefaultMaxUserPools
 	}
 	if s.acct == "" {
 		s.acct = "000000000000"

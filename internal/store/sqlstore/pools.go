@@ -113,6 +113,13 @@ func (s *Store) DeletePool(ctx context.Context, id string) error {
 	})
 }
 
+// CountPools implements store.Store.
+func (s *Store) CountPools(ctx context.Context) (int, error) {
+	var n int
+	err := s.q().QueryRowContext(ctx, `SELECT count(*) FROM pools`).Scan(&n)
+	return n, s.wrap(err)
+}
+
 // CountUsers implements store.Store.
 func (s *Store) CountUsers(ctx context.Context, poolID string) (int, error) {
 	var n int

@@ -118,6 +118,13 @@ func testPoolList(t *testing.T, s store.Store) {
 		}
 	}
 	same(t, "pool ids over pages", got, want)
+	n, err := s.CountPools(ctx)
+	must(t, err, "CountPools")
+	same(t, "CountPools", n, 5)
+	must(t, s.DeletePool(ctx, "eu-west-1_list0"), "DeletePool")
+	n, err = s.CountPools(ctx)
+	must(t, err, "CountPools after a delete")
+	same(t, "CountPools after a delete", n, 4)
 }
 
 func testPoolUpdate(t *testing.T, s store.Store) {
