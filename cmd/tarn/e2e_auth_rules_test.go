@@ -22,11 +22,15 @@ func TestE2E_AliasPool_DuplicateEmailClashesAtConfirmation(t *testing.T) {
 	ts.auSignUp(clientID, "ben", auPassword, attr("email", "shared@example.com")) // no error at sign-up
 	code := ts.lastCode(poolID, "ben")
 
-	wantErr(t, "ConfirmSignUp of ben", ts.auConfirm(clientID, "ben", code), "AliasExistsException")
+	err := ts.auConfirm(clientID, "ben", code)
+	wantErr(t, "ConfirmSignUp of ben", err, "AliasExistsException")
+	if msg := auErrMessage(err); msg != "An account with the email already exists." {
+		t.Errorf("ConfirmSignUp of ben: message %q", msg)
+	}
 	if u := ts.auAdminGet(poolID, "ben"); u.UserStatus != types.UserStatusTypeUnconfirmed {
 		t.Errorf("ben after the refused confirmation: %s, want UNCONFIRMED", u.UserStatus)
 	}
-	_, err := ts.cip.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: &clientID, Username: aws.String("ben"),
+	_, err = ts.cip.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: &clientID, Username: aws.String("ben"),
 		ConfirmationCode: &code, ForceAliasCreation: true})
 	if err != nil {
 		t.Fatalf("ConfirmSignUp with ForceAliasCreation (the code must survive the alias clash): %v", err)
