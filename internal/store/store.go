@@ -89,8 +89,9 @@ type Store interface {
 	// DeletePool removes the pool and everything in it: clients, users,
 	// groups, memberships, codes, refresh tokens, keys. Outbox messages stay.
 	DeletePool(ctx context.Context, id string) error
-	// CountPools counts the pools.
+	// CountPools counts the pools; CountGroups a pool's groups.
 	CountPools(ctx context.Context) (int, error)
+	CountGroups(ctx context.Context, poolID string) (int, error)
 	// CountUsers counts the pool's users.
 	CountUsers(ctx context.Context, poolID string) (int, error)
 

@@ -13,8 +13,9 @@ import (
 	"github.com/tarn-idp/tarn/internal/tokens"
 )
 
-// newTestService returns a Service on a fresh in-memory SQLite store.
-func newTestService(t testing.TB) *Service {
+// newTestService returns a Service on a fresh in-memory SQLite store;
+// configure may change its Config first.
+func newTestService(t testing.TB, configure ...func(c *Config)) *Service {
 	t.Helper()
 	st, err := sqlstore.Open(context.Background(), "sqlite::memory:")
 	if err != nil {
@@ -22,7 +23,11 @@ func newTestService(t testing.TB) *Service {
 	}
 	t.Cleanup(func() { st.Close() })
 	sealer, _ := seal.New(seal.NewKey())
-	return New(Config{Store: st, Tokens: tokens.New(st, sealer), Sealer: sealer})
+	c := Config{Store: st, Tokens: tokens.New(st, sealer), Sealer: sealer}
+	for _, f := range configure {
+		f(&c)
+	}
+	return New(c)
 }
 
 func mustPoolAndClient(t testing.TB, s *Service, pool CreateUserPoolInput, client CreateUserPoolClientInput) (cognito.UserPool, cognito.UserPoolClient) {

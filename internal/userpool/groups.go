@@ -45,6 +45,13 @@ func (s *Service) CreateGroup(ctx context.Context, in *CreateGroupInput) (*Group
 	if in.Precedence != nil {
 		g.Precedence = intRef(*in.Precedence)
 	}
+	// As with pools, the quota is checked before the group is created, not
+	// with it.
+	if n, err := s.st.CountGroups(ctx, pool.Id); err != nil {
+		return nil, err
+	} else if n >= s.maxGroups {
+		return nil, cognito.Errorf(cognito.LimitExceeded, "The maximum number of groups (%d) has been reached for user pool %s.", s.maxGroups, pool.Id)
+	}
 	err = s.st.CreateGroup(ctx, g)
 	if errors.Is(err, store.ErrAlreadyExists) {
 		return nil, cognito.Errorf(cognito.GroupExists, "A group with the name already exists.")

@@ -161,3 +161,33 @@ func TestGroupMembership(t *testing.T) {
 		t.Errorf("alice still in %+v, %v", groups, err)
 	}
 }
+
+// A pool's groups stop at the quota (10,000 on AWS; three here) with
+// LimitExceededException, and there is room again after a delete.
+func TestCreateGroup_Quota(t *testing.T) {
+	s := newTestService(t, func(c *Config) { c.MaxGroupsPerPool = 3 })
+	ctx := context.Background()
+	pool, _ := mustPoolAndClient(t, s, CreateUserPoolInput{PoolName: "p"}, CreateUserPoolClientInput{ClientName: "c"})
+	other, _ := mustPoolAndClient(t, s, CreateUserPoolInput{PoolName: "other"}, CreateUserPoolClientInput{ClientName: "c"})
+	create := func(poolID, name string) error {
+		_, err := s.CreateGroup(ctx, &CreateGroupInput{UserPoolId: poolID, GroupName: name})
+		return err
+	}
+	for _, name := range []string{"a", "b", "c"} {
+		if err := create(pool.Id, name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := create(pool.Id, "d"); cognito.ErrorCode(err) != cognito.LimitExceeded {
+		t.Fatalf("fourth group: %v, want LimitExceededException", err)
+	}
+	if err := create(other.Id, "a"); err != nil {
+		t.Errorf("another pool's first group: %v", err)
+	}
+	if _, err := s.DeleteGroup(ctx, &GroupInput{UserPoolId: pool.Id, GroupName: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := create(pool.Id, "d"); err != nil {
+		t.Errorf("a group after a delete: %v", err)
+	}
+}

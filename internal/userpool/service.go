@@ -41,6 +41,9 @@ type Config struct {
 	// MaxUserPools is how many pools may exist at once (AWS's quota per
 	// account and Region, 1,000 by default); 0 means that default.
 	MaxUserPools int
+	// MaxGroupsPerPool is how many groups a pool may have (AWS: 10,000);
+	// 0 means that.
+	MaxGroupsPerPool int
 }
 
 // Service runs the flows. It is safe for concurrent use and keeps no state
@@ -56,13 +59,13 @@ type Service struct {
 	issuer func(string) string
 	log    *slog.Logger
 	now    func() time.Time
-	// maxPools is Config.MaxUserPools.
-	maxPools int
+	// maxPools and maxGroups are Config's quotas.
+	maxPools, maxGroups int
 }
 
 // New returns a Service.
 func New(c Config) *Service {
-	s := &Service{st: c.Store, trig: c.Triggers, tok: c.Tokens, sealer: c.Sealer, region: c.Region, acct: c.AccountID, issuer: c.Issuer, log: c.Logger, now: c.Now, maxPools: c.MaxUserPools}
+	s := &Service{st: c.Store, trig: c.Triggers, tok: c.Tokens, sealer: c.Sealer, region: c.Region, acct: c.AccountID, issuer: c.Issuer, log: c.Logger, now: c.Now, maxPools: c.MaxUserPools, maxGroups: c.MaxGroupsPerPool}
 	if s.trig == nil {
 		s.trig = &triggers.Dispatcher{Invoker: noFunctions{}}
 	}
@@ -71,6 +74,9 @@ func New(c Config) *Service {
 	}
 	if s.maxPools == 0 {
 		s.maxPools = DefaultMaxUserPools
+	}
+	if s.maxGroups == 0 {
+		s.maxGroups = 10000 // api.md §9
 	}
 	if s.acct == "" {
 		s.acct = "000000000000"

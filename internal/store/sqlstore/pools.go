@@ -120,6 +120,13 @@ func (s *Store) CountPools(ctx context.Context) (int, error) {
 	return n, s.wrap(err)
 }
 
+// CountGroups implements store.Store.
+func (s *Store) CountGroups(ctx context.Context, poolID string) (int, error) {
+	var n int
+	err := s.q().QueryRowContext(ctx, `SELECT count(*) FROM user_groups WHERE pool_id = $1`, poolID).Scan(&n)
+	return n, s.wrap(err)
+}
+
 // CountUsers implements store.Store.
 func (s *Store) CountUsers(ctx context.Context, poolID string) (int, error) {
 	var n int

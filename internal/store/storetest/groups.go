@@ -36,6 +36,12 @@ func testGroups(t *testing.T, s store.Store) {
 	same(t, "bare group", got, bare)
 	_, err = s.GetGroup(ctx, "p1", "missing")
 	isErr(t, err, store.ErrNotFound, "GetGroup missing")
+	n, err := s.CountGroups(ctx, "p1")
+	must(t, err, "CountGroups")
+	same(t, "groups in p1", n, 2)
+	n, err = s.CountGroups(ctx, "p3")
+	must(t, err, "CountGroups of a pool without any")
+	same(t, "groups in p3", n, 0)
 
 	must(t, s.UpdateGroup(ctx, "p1", "admins", func(g *cognito.Group) error {
 		g.Description = "changed"
