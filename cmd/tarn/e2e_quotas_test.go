@@ -16,9 +16,19 @@ import (
 
 const attemptLimitMessage = "Attempt limit exceeded, please try after some time."
 
+// tickClock is a clock the test moves, which also ticks a microsecond at
+// every reading, as a real one would have moved on meanwhile (the outbox
+// orders messages by time).
+type tickClock struct{ mnClock }
+
+func (c *tickClock) Now() time.Time {
+	c.Advance(time.Microsecond)
+	return c.mnClock.Now()
+}
+
 // quotaTarn starts tarn on a clock the test moves.
-func quotaTarn(t *testing.T) (*tarnServer, *mnClock) {
-	clock := &mnClock{t: time.Now()}
+func quotaTarn(t *testing.T) (*tarnServer, *tickClock) {
+	clock := &tickClock{mnClock{t: time.Now()}}
 	return startTarn(t, func(m *Main) { m.clock = clock.Now }), clock
 }
 
@@ -115,7 +125,6 @@ func TestE2E_Quota_ConfirmForgotPasswordTenWrongCodesPerHour(t *testing.T) {
 	ts, clock := quotaTarn(t)
 	poolID, clientID := ts.auEmailPool(cip.CreateUserPoolInput{})
 	ts.auSignedUp(poolID, clientID, "tess", "tess@example.com", auPassword)
-	clock.Advance(time.Second) // the outbox orders by time: later messages must be later
 	forgot := func() string {
 		t.Helper()
 		if _, err := ts.cip.ForgotPassword(ctxT(t), &cip.ForgotPasswordInput{ClientId: &clientID, Username: aws.String("tess")}); err != nil {
@@ -178,7 +187,6 @@ func TestE2E_Quota_AttributeVerificationCodes(t *testing.T) {
 	ts, clock := quotaTarn(t)
 	poolID, clientID := ts.auEmailPool(cip.CreateUserPoolInput{})
 	ts.auSignedUp(poolID, clientID, "vic", "vic@example.com", auPassword)
-	clock.Advance(time.Second) // the outbox orders by time: later messages must be later
 	access := ts.auTokens(clientID, "vic", auPassword).AccessToken
 	getCode := func() error {
 		_, err := ts.cip.GetUserAttributeVerificationCode(ctxT(t), &cip.GetUserAttributeVerificationCodeInput{
