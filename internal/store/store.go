@@ -171,11 +171,12 @@ type Store interface {
 	ListMessages(ctx context.Context, f MessageFilter) ([]cognito.Message, error)
 
 	// Attempts at actions with a per-user quota (api.md §9). AddAttempt
-	// records one at time at and forgets that user's attempts at the action
-	// from before pruneBefore; CountAttempts counts those at or after since.
-	// Inside a transaction, CountAttempts also holds the user's record (if
-	// there is one) against other transactions until this one ends, so that
-	// a count and the AddAttempt after it are not overtaken by another node.
+	// records one at time at and forgets the pool's attempts from before
+	// pruneBefore; CountAttempts counts a user's at an action at or after
+	// since. Inside a transaction, CountAttempts also holds a lock on the
+	// user's name (whether or not such a user exists) against other
+	// transactions until this one ends, so that a count and the AddAttempt
+	// after it are not overtaken by another node.
 	AddAttempt(ctx context.Context, poolID, username, action string, at, pruneBefore time.Time) error
 	CountAttempts(ctx context.Context, poolID, username, action string, since time.Time) (int, error)
 

@@ -2,20 +2,23 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
-	"errors"
+	"hash/fnv"
 	"time"
 )
 
-// Attempts at quota-limited actions: one row per attempt, pruned per user
-// and action as new ones arrive.
+// Attempts at quota-limited actions: one row per attempt; each new one
+// prunes the pool's attempts that have aged out, so the table holds about
+// an hour of them whatever names they came under.
+
+// lockBuckets is how many lock rows a pool has at most: a user's attempts
+// are counted under the lock of the bucket its name hashes to.
+const lockBuckets = 256
 
 // AddAttempt implements store.Store.
 func (s *Store) AddAttempt(ctx context.Context, poolID, username, action string, at, pruneBefore time.Time) error {
 	return s.write(ctx, func(t *Store) error {
-		if _, err := t.tx.ExecContext(ctx, `DELETE FROM attempts
-			WHERE pool_id = $1 AND username = $2 AND action = $3 AND at < $4`,
-			poolID, username, action, ts(pruneBefore)); err != nil {
+		if _, err := t.tx.ExecContext(ctx, `DELETE FROM attempts WHERE pool_id = $1 AND at < $2`,
+			poolID, ts(pruneBefore)); err != nil {
 			return t.wrap(err)
 		}
 		_, err := t.tx.ExecContext(ctx, `INSERT INTO attempts (pool_id, username, action, at) VALUES ($1, $2, $3, $4)`,
@@ -27,12 +30,19 @@ func (s *Store) AddAttempt(ctx context.Context, poolID, username, action string,
 // CountAttempts implements store.Store.
 func (s *Store) CountAttempts(ctx context.Context, poolID, username, action string, since time.Time) (int, error) {
 	if s.tx != nil && s.d.forUpdate != "" {
-		// PostgreSQL: the user's row is the lock. (SQLite runs one write
-		// transaction at a time already.)
+		// PostgreSQL: a lock row that exists whether or not the user does
+		// (SQLite runs one write transaction at a time already). Rows are
+		// per bucket of names, so they stay few.
+		h := fnv.New32a()
+		h.Write([]byte(username))
+		bucket := int64(h.Sum32() % lockBuckets)
+		if _, err := s.tx.ExecContext(ctx, `INSERT INTO attempt_locks (pool_id, bucket) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+			poolID, bucket); err != nil {
+			return 0, s.wrap(err)
+		}
 		var one int
-		err := s.tx.QueryRowContext(ctx, `SELECT 1 FROM users WHERE pool_id = $1 AND username = $2`+s.d.forUpdate,
-			poolID, username).Scan(&one)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		if err := s.tx.QueryRowContext(ctx, `SELECT 1 FROM attempt_locks WHERE pool_id = $1 AND bucket = $2`+s.d.forUpdate,
+			poolID, bucket).Scan(&one); err != nil {
 			return 0, s.wrap(err)
 		}
 	}

@@ -104,7 +104,7 @@ func (s *Store) DeletePool(ctx context.Context, id string) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound("pool", id)
 		}
-		for _, table := range []string{"clients", "users", "user_aliases", "user_groups", "memberships", "codes", "attempts", "refresh_tokens", "crypto_keys"} {
+		for _, table := range []string{"clients", "users", "user_aliases", "user_groups", "memberships", "codes", "attempts", "attempt_locks", "refresh_tokens", "crypto_keys"} {
 			if _, err := t.tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE pool_id = $1`, id); err != nil {
 				return fmt.Errorf("sqlstore: delete pool %q from %s: %w", id, table, err)
 			}
