@@ -67,14 +67,14 @@ func (s *Service) takeQuota(ctx context.Context, poolID, username string, q quot
 
 // hiddenQuota spends one of q for a user a client that prevents
 // user-existence errors pretends exists, so that the quota runs out for
-// unknown names as it does for real ones. The attempts are kept apart from
-// any real user's, under the name as typed (folded in case-insensitive
-// pools).
+// unknown names as it does for real ones. The attempts are counted under
+// the name as typed (folded in case-insensitive pools) and an action of
+// their own, apart from any real user's.
 func (s *Service) hiddenQuota(ctx context.Context, pool *cognito.UserPool, typed string, q quota) error {
 	if !pool.CaseSensitive() {
 		typed = strings.ToLower(typed)
 	}
-	return s.takeQuota(ctx, pool.Id, "unknown:"+typed, q)
+	return s.takeQuota(ctx, pool.Id, typed, quota{action: "unknown-user:" + q.action, limit: q.limit})
 }
 
 // hiddenCodeCheck is the answer to a code check for a user hidden behind
