@@ -93,15 +93,14 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 	if err != nil {
 		return nil, err
 	}
-	// The history is compared before the transaction (it may take dozens of
-	// verifier computations) and reported only once the code is right.
-	reused := s.checkHistory(&pool, &u, in.Password)
 	err = s.withCode(ctx, pool.Id, u.Username, cognito.CodeForgotPassword, in.ConfirmationCode, quotaConfirmForgot, func(st store.Store) error {
 		if err := checkPassword(&pool, in.Password); err != nil {
 			return err
 		}
-		if reused != nil {
-			return reused
+		// Compared only once the code is right: it may take dozens of
+		// verifier computations.
+		if err := s.checkHistory(&pool, &u, in.Password); err != nil {
+			return err
 		}
 		return s.updateUser(ctx, st, &pool, u.Username, false, func(x *cognito.User) error {
 			setCredential(&pool, x, cred)

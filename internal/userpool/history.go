@@ -32,8 +32,11 @@ func passwordHistory(u *cognito.User) [][]byte {
 // setPasswordHistory replaces the history in u.Extra, leaving the other
 // members alone.
 func setPasswordHistory(u *cognito.User, h [][]byte) {
-	x := map[string]json.RawMessage{}
+	var x map[string]json.RawMessage
 	_ = json.Unmarshal(u.Extra, &x)
+	if x == nil {
+		x = map[string]json.RawMessage{}
+	}
 	if len(h) == 0 {
 		if _, ok := x[historyKey]; !ok {
 			return

@@ -24,4 +24,12 @@ func TestSetCredential_KeepsOtherExtraMembers(t *testing.T) {
 	if string(u.Extra) != `{"mfa":{"preferred":"TOTP"}}` {
 		t.Errorf("Extra %s: other members were not kept", u.Extra)
 	}
+	size = 2
+	for _, extra := range []string{"", "null", "not json"} {
+		v := &cognito.User{Credential: []byte("c1"), Extra: []byte(extra)}
+		setCredential(pool, v, []byte("c2"))
+		if got := passwordHistory(v); len(got) != 1 || string(got[0]) != "c1" {
+			t.Errorf("Extra %q: history %q, want [c1]", extra, got)
+		}
+	}
 }
