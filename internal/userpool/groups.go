@@ -47,14 +47,18 @@ func (s *Service) CreateGroup(ctx context.Context, in *CreateGroupInput) (*Group
 	}
 	// As with pools, the quota is checked before the group is created, not
 	// with it.
+	exists := cognito.Errorf(cognito.GroupExists, "A group with the name already exists.")
 	if n, err := s.st.CountGroups(ctx, pool.Id); err != nil {
 		return nil, err
 	} else if n >= s.maxGroups {
+		if _, err := s.st.GetGroup(ctx, pool.Id, in.GroupName); err == nil {
+			return nil, exists
+		}
 		return nil, cognito.Errorf(cognito.LimitExceeded, "The maximum number of groups (%d) has been reached for user pool %s.", s.maxGroups, pool.Id)
 	}
 	err = s.st.CreateGroup(ctx, g)
 	if errors.Is(err, store.ErrAlreadyExists) {
-		return nil, cognito.Errorf(cognito.GroupExists, "A group with the name already exists.")
+		return nil, exists
 	}
 	if err != nil {
 		return nil, fmt.Errorf("create group: %w", err)

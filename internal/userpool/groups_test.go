@@ -181,6 +181,9 @@ func TestCreateGroup_Quota(t *testing.T) {
 	if err := create(pool.Id, "d"); cognito.ErrorCode(err) != cognito.LimitExceeded {
 		t.Fatalf("fourth group: %v, want LimitExceededException", err)
 	}
+	if err := create(pool.Id, "a"); cognito.ErrorCode(err) != cognito.GroupExists {
+		t.Errorf("an existing name at the quota: %v, want GroupExistsException", err)
+	}
 	if err := create(other.Id, "a"); err != nil {
 		t.Errorf("another pool's first group: %v", err)
 	}
