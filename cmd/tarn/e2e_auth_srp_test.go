@@ -404,6 +404,28 @@ func TestE2E_SRP_ExistenceErrorsPrevented_AnswersTellNothing(t *testing.T) {
 			t.Errorf("%s: a real user gets %q, an unknown name %q", what, real, ghost)
 		}
 	}
+	// In a pool where users sign in with their email (case-sensitive, the
+	// API's default), USER_ID_FOR_SRP is a UUID, which finds its user in
+	// any case: the stand-in's must too.
+	emailPool := *ts.pool(cip.CreateUserPoolInput{PoolName: aws.String("by-email"),
+		UsernameAttributes: []types.UsernameAttributeType{types.UsernameAttributeTypeEmail}}).Id
+	ts.confirmedUser(emailPool, "real@example.com", auPassword)
+	byEmail := *ts.client(emailPool, cip.CreateUserPoolClientInput{ClientName: aws.String("hidden"),
+		PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled}).ClientId
+	upper := func(email string) string {
+		x, err := ts.auStartSRP(byEmail, email)
+		if err != nil {
+			t.Fatalf("USER_SRP_AUTH %s: %v", email, err)
+		}
+		r := x.responses(t, emailPool, "Wr0ng-password")
+		r["USERNAME"] = strings.ToUpper(r["USERNAME"])
+		_, err = ts.auRespond(byEmail, types.ChallengeNameTypePasswordVerifier, nil, r)
+		return errCode(err) + ": " + auErrMessage(err)
+	}
+	if real, ghost := upper("real@example.com"), upper("ghost@example.com"); real != ghost {
+		t.Errorf("USER_ID_FOR_SRP in upper case: a real user gets %q, an unknown email %q", real, ghost)
+	}
+
 	// A pool that ignores case keeps usernames in lower case: so does the
 	// stand-in's USER_ID_FOR_SRP.
 	folding, _ := ts.auEmailPool(cip.CreateUserPoolInput{PoolName: aws.String("folding"),

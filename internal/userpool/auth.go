@@ -5,10 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
-	"strings"
+	"math/big"
 	"time"
 
 	"github.com/tarn-idp/tarn/internal/cognito"
+	"github.com/tarn-idp/tarn/internal/srp"
 	"github.com/tarn-idp/tarn/internal/tokens"
 )
 
@@ -253,6 +254,11 @@ func (s *Service) passwordAuth(ctx context.Context, a *attempt, p map[string]str
 		return nil, err
 	}
 	u, err := s.signInUser(ctx, a, p["USERNAME"], true)
+	if err == errHiddenUnknownUser || err == errHiddenResetRequired {
+		// The same password check a real user costs, so that the time
+		// taken tells nothing either.
+		srp.CheckPassword(srp.PoolName(a.pool.Id), p["USERNAME"], p["PASSWORD"], big.NewInt(1), big.NewInt(2))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -388,15 +394,6 @@ func (s *Service) sameUser(ctx context.Context, pool *cognito.UserPool, username
 
 func errInvalidSession() error {
 	return cognito.Errorf(cognito.NotAuthorized, "Invalid session for the user.")
-}
-
-// sameName compares two usernames as the pool does (ignoring case unless
-// it is case-sensitive).
-func sameName(pool *cognito.UserPool, a, b string) bool {
-	if pool.CaseSensitive() {
-		return a == b
-	}
-	return strings.EqualFold(a, b)
 }
 
 // sameHash compares refresh-token secret hashes in constant time.

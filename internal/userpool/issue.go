@@ -246,9 +246,11 @@ func (s *Service) authorize(ctx context.Context, token string) (caller, error) {
 	if err != nil {
 		return c, err
 	}
-	// While the user is disabled, that is what its tokens are told (clients
-	// match "User is disabled."); once enabled again, the tokens the
-	// disable revoked stay revoked.
+	// [?] decision: api.md §7.6 counts a disable among the revocations
+	// ("Access Token has been revoked") while GetUser's entry says "User is
+	// disabled.". While the user is disabled, tarn tells its tokens that
+	// (clients match the text); once enabled again, the tokens the disable
+	// revoked stay revoked.
 	if !c.user.Enabled {
 		return c, usableUser(&c.user)
 	}

@@ -3,7 +3,10 @@ package userpool
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
+
+	"github.com/google/uuid"
 
 	"github.com/tarn-idp/tarn/internal/cognito"
 	"github.com/tarn-idp/tarn/internal/store"
@@ -36,6 +39,35 @@ func (s *Service) findUserIn(ctx context.Context, st store.Store, pool *cognito.
 		}
 	}
 	return cognito.User{}, cognito.ErrUserNotFound()
+}
+
+// lookupKeys are the keys findUserIn tries for name, each tagged with what
+// it is looked up as; two names that share one would find the same user.
+func lookupKeys(pool *cognito.UserPool, name string) []string {
+	key := name
+	if !pool.CaseSensitive() {
+		key = strings.ToLower(name)
+	}
+	keys := []string{"username:" + key}
+	if _, err := uuid.Parse(name); err == nil { // only a UUID can be a sub
+		keys = append(keys, "sub:"+strings.ToLower(name))
+	}
+	for _, kind := range append(append([]string(nil), pool.UsernameAttributes...), pool.AliasAttributes...) {
+		keys = append(keys, kind+":"+normalise(pool, kind, name))
+	}
+	return keys
+}
+
+// sameLookup reports whether name would find what any of names finds.
+func sameLookup(pool *cognito.UserPool, name string, names ...string) bool {
+	for _, k := range lookupKeys(pool, name) {
+		for _, n := range names {
+			if slices.Contains(lookupKeys(pool, n), k) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // userExists reports whether name resolves to a user of the pool (in st);
