@@ -263,14 +263,20 @@ func TestE2E_Quota_HoldsUnderConcurrency(t *testing.T) {
 	})
 	t.Run("wrong sign-up codes on three nodes", func(t *testing.T) {
 		nodes := startCluster(t, 3, pgDatabase(t, pgOptions{}))
-		poolID, clientID := nodes[0].auEmailPool(cip.CreateUserPoolInput{})
+		poolID, _ := nodes[0].auEmailPool(cip.CreateUserPoolInput{})
+		// Behind PreventUserExistenceErrors an unknown name must run out
+		// exactly as a real user does.
+		clientID := *nodes[0].client(poolID, cip.CreateUserPoolClientInput{ClientName: aws.String("hidden"),
+			PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled}).ClientId
 		nodes[0].auSignUp(clientID, "cleo", auPassword, attr("email", "cleo@example.com"))
 		code := nodes[0].lastCode(poolID, "cleo")
-		got := concurrently(45, func(i int) error {
-			return nodes[i%3].auConfirm(clientID, "cleo", auOtherCode(code))
-		})
-		if got["CodeMismatchException"] != 15 || got["LimitExceededException"] != 30 {
-			t.Errorf("45 concurrent wrong codes over 3 nodes: %v, want 15 CodeMismatchException and 30 LimitExceededException", got)
+		for _, name := range []string{"cleo", "nobody"} {
+			got := concurrently(45, func(i int) error {
+				return nodes[i%3].auConfirm(clientID, name, auOtherCode(code))
+			})
+			if got["CodeMismatchException"] != 15 || got["LimitExceededException"] != 30 {
+				t.Errorf("%s: 45 concurrent wrong codes over 3 nodes: %v, want 15 CodeMismatchException and 30 LimitExceededException", name, got)
+			}
 		}
 	})
 }
