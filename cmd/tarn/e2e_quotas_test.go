@@ -5,6 +5,7 @@ package main
 // clock.
 
 import (
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -311,5 +312,43 @@ func TestE2E_Quota_UnknownUsersRunOutToo(t *testing.T) {
 		_, err := ts.cip.ConfirmForgotPassword(ctxT(t), &cip.ConfirmForgotPasswordInput{ClientId: &hidden, Username: aws.String(name),
 			ConfirmationCode: aws.String("000000"), Password: aws.String("N3w-Passw0rd!")})
 		wantAttemptLimit(t, name+": reset code past the quota", err)
+	}
+}
+
+// Behind PreventUserExistenceErrors the sign-in lockout falls on unknown
+// names as it does on real users: the same answers, in the same order, with
+// USER_PASSWORD_AUTH and USER_SRP_AUTH.
+func TestE2E_Lockout_UnknownNamesLockOutToo(t *testing.T) {
+	ts, clock := quotaTarn(t)
+	poolID, _ := ts.auEmailPool(cip.CreateUserPoolInput{})
+	hidden := *ts.client(poolID, cip.CreateUserPoolClientInput{ClientName: aws.String("hidden"),
+		PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled}).ClientId
+	ts.confirmedUser(poolID, "sam", auPassword)
+	answers := func(name string) []string {
+		var got []string
+		for range 6 {
+			_, err := ts.cip.InitiateAuth(ctxT(t), &cip.InitiateAuthInput{ClientId: &hidden, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+				AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": "Wr0ng-password"}})
+			got = append(got, errCode(err)+": "+auErrMessage(err))
+		}
+		_, err := ts.auStartSRP(hidden, name)
+		return append(got, "SRP "+errCode(err)+": "+auErrMessage(err))
+	}
+	real, ghost := answers("sam"), answers("nobody")
+	if !slices.Equal(real, ghost) {
+		t.Errorf("a real user gets\n%q\nan unknown name\n%q", real, ghost)
+	}
+	if last := real[5]; last != "NotAuthorizedException: Password attempts exceeded" {
+		t.Errorf("the sixth wrong password got %q, want the lockout", last)
+	}
+	// Once the lockout has passed, a wrong SRP proof fails like a real one.
+	clock.Advance(2 * time.Second)
+	for _, name := range []string{"sam", "nobody"} {
+		x, err := ts.auStartSRP(hidden, name)
+		if err != nil {
+			t.Fatalf("%s: USER_SRP_AUTH after the lockout: %v", name, err)
+		}
+		_, err = ts.auRespond(hidden, types.ChallengeNameTypePasswordVerifier, nil, x.responses(t, poolID, "Wr0ng-password"))
+		wantFailure(t, name+": wrong SRP proof after the lockout", err, "NotAuthorizedException", "Incorrect username or password.")
 	}
 }

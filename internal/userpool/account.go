@@ -52,7 +52,7 @@ func (s *Service) ChangePassword(ctx context.Context, in *ChangePasswordInput) (
 		return nil, err
 	}
 	if s.now().Before(c.user.LockedUntil) {
-		return nil, cognito.Errorf(cognito.NotAuthorized, "Password attempts exceeded")
+		return nil, errPasswordAttemptsExceeded()
 	}
 	if err := s.takeQuota(ctx, c.pool.Id, c.user.Username, quotaChangePassword); err != nil {
 		return nil, err

@@ -207,7 +207,7 @@ func (s *Service) signInUser(ctx context.Context, a *attempt, username string, p
 		}
 		return u, cognito.Errorf(cognito.PasswordResetRequired, "Password reset required for the user")
 	case s.now().Before(u.LockedUntil):
-		return u, cognito.Errorf(cognito.NotAuthorized, "Password attempts exceeded")
+		return u, errPasswordAttemptsExceeded()
 	}
 	return u, nil
 }
@@ -215,6 +215,16 @@ func (s *Service) signInUser(ctx context.Context, a *attempt, username string, p
 // Lockout (api.md §3.8): from the 5th consecutive failure the user is
 // locked for 2^(n−5) seconds, at most 15 minutes.
 const lockoutFree = 5
+
+func errPasswordAttemptsExceeded() error {
+	return cognito.Errorf(cognito.NotAuthorized, "Password attempts exceeded")
+}
+
+// lockoutAfter is how long the n-th consecutive failure (n >= lockoutFree)
+// locks the user out: 2^(n−5) seconds, at most 15 minutes.
+func lockoutAfter(n int) time.Duration {
+	return time.Duration(math.Min(math.Pow(2, float64(n-lockoutFree)), 900)) * time.Second
+}
 
 // passwordChecked records the outcome of a password check: failures count
 // toward the lockout; a success clears the count (written only when there
@@ -231,9 +241,8 @@ func (s *Service) passwordChecked(ctx context.Context, a *attempt, u *cognito.Us
 	}
 	err := s.updateUser(ctx, s.st, &a.pool, u.Username, false, func(x *cognito.User) error {
 		x.FailedAttempts++
-		if n := x.FailedAttempts - lockoutFree; n >= 0 {
-			d := time.Duration(math.Min(math.Pow(2, float64(n)), 900)) * time.Second
-			x.LockedUntil = s.now().Add(d)
+		if x.FailedAttempts >= lockoutFree {
+			x.LockedUntil = s.now().Add(lockoutAfter(x.FailedAttempts))
 		}
 		return nil
 	})
@@ -255,9 +264,13 @@ func (s *Service) passwordAuth(ctx context.Context, a *attempt, p map[string]str
 	}
 	u, err := s.signInUser(ctx, a, p["USERNAME"], true)
 	if err == errHiddenUnknownUser || err == errHiddenResetRequired {
+		if err := s.hiddenLockedOut(ctx, &a.pool, p["USERNAME"]); err != nil {
+			return nil, err
+		}
 		// The same password check a real user costs, so that the time
 		// taken tells nothing either.
 		srp.CheckPassword(srp.PoolName(a.pool.Id), p["USERNAME"], p["PASSWORD"], big.NewInt(1), big.NewInt(2))
+		return nil, s.hiddenSignInFailed(ctx, &a.pool, p["USERNAME"])
 	}
 	if err != nil {
 		return nil, err

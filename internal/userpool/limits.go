@@ -71,10 +71,7 @@ func (s *Service) takeQuota(ctx context.Context, poolID, username string, q quot
 // the name as typed (folded in case-insensitive pools) and an action of
 // their own, apart from any real user's.
 func (s *Service) hiddenQuota(ctx context.Context, pool *cognito.UserPool, typed string, q quota) error {
-	if !pool.CaseSensitive() {
-		typed = strings.ToLower(typed)
-	}
-	return s.takeQuota(ctx, pool.Id, typed, quota{action: "unknown-user:" + q.action, limit: q.limit})
+	return s.takeQuota(ctx, pool.Id, hiddenName(pool, typed), quota{action: "unknown-user:" + q.action, limit: q.limit})
 }
 
 // hiddenCodeCheck is the answer to a code check for a user hidden behind
@@ -85,6 +82,46 @@ func (s *Service) hiddenCodeCheck(ctx context.Context, pool *cognito.UserPool, t
 		return err
 	}
 	return errCodeMismatch
+}
+
+// The sign-in lockout (passwordChecked) mirrored for names that find no
+// user behind PreventUserExistenceErrors: their failed sign-ins are kept as
+// attempts under the name as typed, so that the fifth failure locks the
+// name out just as it would a real user, and the lockout tells nothing.
+// (The store keeps an hour of attempts, more than the longest lockout.)
+const actionHiddenSignIn = "unknown-user:SignIn"
+
+func hiddenName(pool *cognito.UserPool, typed string) string {
+	if !pool.CaseSensitive() {
+		return strings.ToLower(typed)
+	}
+	return typed
+}
+
+// hiddenLockedOut answers "Password attempts exceeded" while the name is
+// locked out.
+func (s *Service) hiddenLockedOut(ctx context.Context, pool *cognito.UserPool, typed string) error {
+	name, now := hiddenName(pool, typed), s.now()
+	n, err := s.st.CountAttempts(ctx, pool.Id, name, actionHiddenSignIn, now.Add(-quotaWindow))
+	if err != nil || n < lockoutFree {
+		return err
+	}
+	// Failures are not recorded while locked, so the latest is the n-th:
+	// the name is locked while it is younger than its lockout.
+	recent, err := s.st.CountAttempts(ctx, pool.Id, name, actionHiddenSignIn, now.Add(-lockoutAfter(n)))
+	if err != nil || recent == 0 {
+		return err
+	}
+	return errPasswordAttemptsExceeded()
+}
+
+// hiddenSignInFailed records a failed sign-in of the name and returns the
+// wrong-password error a real user gets.
+func (s *Service) hiddenSignInFailed(ctx context.Context, pool *cognito.UserPool, typed string) error {
+	if err := s.spendQuota(ctx, s.st, pool.Id, hiddenName(pool, typed), quota{action: actionHiddenSignIn}); err != nil {
+		return err
+	}
+	return cognito.ErrIncorrectPassword()
 }
 
 // spendQuota records one attempt at q's action.

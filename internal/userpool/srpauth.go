@@ -69,6 +69,11 @@ func (s *Service) passwordVerifier(ctx context.Context, a *attempt, p map[string
 		}
 		st.User = u.Username
 	case err == errHiddenUnknownUser || (err == errHiddenResetRequired && custom == nil):
+		if custom == nil {
+			if err := s.hiddenLockedOut(ctx, &a.pool, p["USERNAME"]); err != nil {
+				return nil, err
+			}
+		}
 		// A stand-in an outsider cannot tell from a real user: a salt and,
 		// where real users have UUID usernames, a USER_ID_FOR_SRP that are
 		// stable per username and keyed with the server key.
@@ -134,7 +139,10 @@ func (s *Service) verifySRP(ctx context.Context, a *attempt, r map[string]string
 		srp.VerifyClaim(srp.PoolName(a.pool.Id), st.User, new(big.Int).SetBytes(st.A), new(big.Int).SetBytes(st.B),
 			new(big.Int).SetBytes(st.PrivB), big.NewInt(2), block, r["TIMESTAMP"], r["PASSWORD_CLAIM_SIGNATURE"])
 		if st.Custom == nil {
-			return nil, cognito.ErrIncorrectPassword()
+			if err := s.hiddenLockedOut(ctx, &a.pool, st.Typed); err != nil {
+				return nil, err
+			}
+			return nil, s.hiddenSignInFailed(ctx, &a.pool, st.Typed)
 		}
 		// An unknown user of a client that hides existence: the result is
 		// false and the define trigger decides (userNotFound is set).
