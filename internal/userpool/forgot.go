@@ -72,16 +72,9 @@ type ConfirmForgotPasswordInput struct {
 // ConfirmForgotPassword sets a new password with a reset code; the user
 // becomes CONFIRMED (from CONFIRMED or RESET_REQUIRED).
 func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPasswordInput) (*Empty, error) {
-	client, pool, err := s.publicRequest(ctx, in.ClientId, in.SecretHash, in.Username)
+	client, pool, u, err := s.codeRequest(ctx, in.ClientId, in.SecretHash, in.Username, quotaConfirmForgot)
 	if err != nil {
 		return nil, err
-	}
-	u, found, err := s.publicUser(ctx, &client, &pool, in.Username)
-	if err != nil {
-		return nil, err
-	}
-	if !found {
-		return nil, s.hiddenCodeCheck(ctx, &pool, in.Username, quotaConfirmForgot)
 	}
 	if !u.Enabled && client.PreventsUserExistenceErrors() {
 		if err := s.takeQuota(ctx, pool.Id, u.Username, quotaConfirmForgot); err != nil {

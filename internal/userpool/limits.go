@@ -74,14 +74,24 @@ func (s *Service) hiddenQuota(ctx context.Context, pool *cognito.UserPool, typed
 	return s.takeQuota(ctx, pool.Id, hiddenName(pool, typed), quota{action: "unknown-user:" + q.action, limit: q.limit})
 }
 
-// hiddenCodeCheck is the answer to a code check for a user hidden behind
-// PreventUserExistenceErrors: CodeMismatchException, or
-// LimitExceededException once q is spent.
-func (s *Service) hiddenCodeCheck(ctx context.Context, pool *cognito.UserPool, typed string, q quota) error {
-	if err := s.hiddenQuota(ctx, pool, typed, q); err != nil {
-		return err
+// codeRequest resolves the client, pool and user of a public request that
+// checks a code under quota q. A user the client hides behind
+// PreventUserExistenceErrors gets the answer a wrong code would,
+// CodeMismatchException (LimitExceededException once q is spent), as the
+// error.
+func (s *Service) codeRequest(ctx context.Context, clientID, secretHash, username string, q quota) (cognito.UserPoolClient, cognito.UserPool, cognito.User, error) {
+	client, pool, err := s.publicRequest(ctx, clientID, secretHash, username)
+	if err != nil {
+		return client, pool, cognito.User{}, err
 	}
-	return errCodeMismatch
+	u, found, err := s.publicUser(ctx, &client, &pool, username)
+	if err == nil && !found {
+		err = s.hiddenQuota(ctx, &pool, username, q)
+		if err == nil {
+			err = errCodeMismatch
+		}
+	}
+	return client, pool, u, err
 }
 
 // The sign-in lockout (passwordChecked) mirrored for names that find no

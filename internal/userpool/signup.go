@@ -203,16 +203,9 @@ type ConfirmSignUpInput struct {
 // ConfirmSignUp confirms a user with the code sent at sign-up and marks the
 // attribute it went to verified.
 func (s *Service) ConfirmSignUp(ctx context.Context, in *ConfirmSignUpInput) (*Empty, error) {
-	client, pool, err := s.publicRequest(ctx, in.ClientId, in.SecretHash, in.Username)
+	client, pool, u, err := s.codeRequest(ctx, in.ClientId, in.SecretHash, in.Username, quotaConfirmSignUp)
 	if err != nil {
 		return nil, err
-	}
-	u, found, err := s.publicUser(ctx, &client, &pool, in.Username)
-	if err != nil {
-		return nil, err
-	}
-	if !found {
-		return nil, s.hiddenCodeCheck(ctx, &pool, in.Username, quotaConfirmSignUp)
 	}
 	if u.Status != cognito.StatusUnconfirmed {
 		return nil, cognito.Errorf(cognito.NotAuthorized, "User cannot be confirmed. Current status is %s", u.Status)
