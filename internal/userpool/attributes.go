@@ -165,10 +165,7 @@ func normalise(pool *cognito.UserPool, kind, v string) string {
 	if kind == "phone_number" {
 		return v
 	}
-	if !pool.CaseSensitive() {
-		return strings.ToLower(v)
-	}
-	return v
+	return usernameKey(pool, v)
 }
 
 // aliasesOf computes the identifiers u holds exclusively (api.md §3.1):

@@ -2,7 +2,6 @@ package userpool
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/tarn-idp/tarn/internal/cognito"
@@ -71,7 +70,7 @@ func (s *Service) takeQuota(ctx context.Context, poolID, username string, q quot
 // the name as typed (folded in case-insensitive pools) and an action of
 // their own, apart from any real user's.
 func (s *Service) hiddenQuota(ctx context.Context, pool *cognito.UserPool, typed string, q quota) error {
-	return s.takeQuota(ctx, pool.Id, hiddenName(pool, typed), quota{action: "unknown-user:" + q.action, limit: q.limit})
+	return s.takeQuota(ctx, pool.Id, usernameKey(pool, typed), quota{action: "unknown-user:" + q.action, limit: q.limit})
 }
 
 // codeRequest resolves the client, pool and user of a public request that
@@ -101,17 +100,10 @@ func (s *Service) codeRequest(ctx context.Context, clientID, secretHash, usernam
 // (The store keeps an hour of attempts, more than the longest lockout.)
 const actionHiddenSignIn = "unknown-user:SignIn"
 
-func hiddenName(pool *cognito.UserPool, typed string) string {
-	if !pool.CaseSensitive() {
-		return strings.ToLower(typed)
-	}
-	return typed
-}
-
 // hiddenLockedOut answers "Password attempts exceeded" while the name is
 // locked out.
 func (s *Service) hiddenLockedOut(ctx context.Context, pool *cognito.UserPool, typed string) error {
-	name, now := hiddenName(pool, typed), s.now()
+	name, now := usernameKey(pool, typed), s.now()
 	n, err := s.st.CountAttempts(ctx, pool.Id, name, actionHiddenSignIn, now.Add(-quotaWindow))
 	if err != nil || n < lockoutFree {
 		return err
@@ -128,7 +120,7 @@ func (s *Service) hiddenLockedOut(ctx context.Context, pool *cognito.UserPool, t
 // hiddenSignInFailed records a failed sign-in of the name and returns the
 // wrong-password error a real user gets.
 func (s *Service) hiddenSignInFailed(ctx context.Context, pool *cognito.UserPool, typed string) error {
-	if err := s.spendQuota(ctx, s.st, pool.Id, hiddenName(pool, typed), quota{action: actionHiddenSignIn}); err != nil {
+	if err := s.spendQuota(ctx, s.st, pool.Id, usernameKey(pool, typed), quota{action: actionHiddenSignIn}); err != nil {
 		return err
 	}
 	return cognito.ErrIncorrectPassword()

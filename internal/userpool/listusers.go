@@ -83,8 +83,8 @@ func (s *Service) ListUsers(ctx context.Context, in *ListUsersInput) (*ListUsers
 	if err != nil {
 		return nil, err
 	}
-	if f != nil && f.Attr == "username" && !pool.CaseSensitive() {
-		f.Value = strings.ToLower(f.Value)
+	if f != nil && f.Attr == "username" {
+		f.Value = usernameKey(&pool, f.Value)
 	}
 	limit := pageLimit(in.Limit)
 	page, err := pageRequest(in.PaginationToken, limit)

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"math/big"
-	"strings"
 
 	"github.com/tarn-idp/tarn/internal/cognito"
 	"github.com/tarn-idp/tarn/internal/srp"
@@ -78,10 +77,7 @@ func (s *Service) passwordVerifier(ctx context.Context, a *attempt, p map[string
 		// where real users have UUID usernames, a USER_ID_FOR_SRP that are
 		// stable per username and keyed with the server key.
 		// In a pool that ignores case, so do the stand-ins.
-		name := p["USERNAME"]
-		if !a.pool.CaseSensitive() {
-			name = strings.ToLower(name)
-		}
+		name := usernameKey(&a.pool, p["USERNAME"])
 		salt = new(big.Int).SetBytes(s.sealer.Tag("fake-srp-salt/" + a.pool.Id + "/" + name)[:srp.SaltLen])
 		verifier = big.NewInt(2)
 		st.User, st.Fake, st.Typed = name, true, p["USERNAME"]

@@ -20,11 +20,7 @@ func (s *Service) findUser(ctx context.Context, pool *cognito.UserPool, username
 }
 
 func (s *Service) findUserIn(ctx context.Context, st store.Store, pool *cognito.UserPool, username string) (cognito.User, error) {
-	key := username
-	if !pool.CaseSensitive() {
-		key = strings.ToLower(username)
-	}
-	u, err := st.GetUser(ctx, pool.Id, key)
+	u, err := st.GetUser(ctx, pool.Id, usernameKey(pool, username))
 	if err == nil || !errors.Is(err, store.ErrNotFound) {
 		return u, err
 	}
@@ -44,11 +40,7 @@ func (s *Service) findUserIn(ctx context.Context, st store.Store, pool *cognito.
 // lookupKeys are the keys findUserIn tries for name, each tagged with what
 // it is looked up as; two names that share one would find the same user.
 func lookupKeys(pool *cognito.UserPool, name string) []string {
-	key := name
-	if !pool.CaseSensitive() {
-		key = strings.ToLower(name)
-	}
-	keys := []string{"username:" + key}
+	keys := []string{"username:" + usernameKey(pool, name)}
 	if _, err := uuid.Parse(name); err == nil { // only a UUID can be a sub
 		keys = append(keys, "sub:"+strings.ToLower(name))
 	}
@@ -198,13 +190,18 @@ func newUsername(pool *cognito.UserPool, username, sub string, attrs map[string]
 	if strings.IndexFunc(username, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' }) >= 0 {
 		return "", cognito.ErrInvalidParameter("Username must not contain whitespace.")
 	}
-	if !pool.CaseSensitive() {
-		// [?] decision: case-insensitive pools store the username lower-cased,
-		// so the SRP verifier (computed over USER_ID_FOR_SRP) is stable
-		// whatever case the user types.
-		return strings.ToLower(username), nil
+	return usernameKey(pool, username), nil
+}
+
+// usernameKey is name as the pool keys usernames.
+// [?] decision: case-insensitive pools store the username lower-cased, so
+// the SRP verifier (computed over USER_ID_FOR_SRP) is stable whatever case
+// the user types.
+func usernameKey(pool *cognito.UserPool, name string) string {
+	if pool.CaseSensitive() {
+		return name
 	}
-	return username, nil
+	return strings.ToLower(name)
 }
 
 // AdminGetUserInput is the AdminGetUser request.
