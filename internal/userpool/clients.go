@@ -189,8 +189,7 @@ func (s *Service) ListUserPoolClients(ctx context.Context, in *ListUserPoolClien
 	if err != nil {
 		return nil, err
 	}
-	limit := pageLimit(in.MaxResults)
-	page, err := pageRequest(in.NextToken, limit)
+	limit, page, err := pageRequest(in.NextToken, in.MaxResults)
 	if err != nil {
 		return nil, err
 	}

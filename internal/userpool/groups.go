@@ -176,8 +176,7 @@ func (s *Service) ListGroups(ctx context.Context, in *ListGroupsInput) (*GroupsO
 	if err != nil {
 		return nil, err
 	}
-	limit := pageLimit(in.Limit)
-	page, err := pageRequest(in.NextToken, limit)
+	limit, page, err := pageRequest(in.NextToken, in.Limit)
 	if err != nil {
 		return nil, err
 	}
@@ -259,8 +258,7 @@ func (s *Service) AdminListGroupsForUser(ctx context.Context, in *AdminListGroup
 	if err != nil {
 		return nil, err
 	}
-	limit := pageLimit(in.Limit)
-	page, err := pageRequest(in.NextToken, limit)
+	limit, page, err := pageRequest(in.NextToken, in.Limit)
 	if err != nil {
 		return nil, err
 	}
@@ -298,8 +296,7 @@ func (s *Service) ListUsersInGroup(ctx context.Context, in *ListUsersInGroupInpu
 	if err != nil {
 		return nil, err
 	}
-	limit := pageLimit(in.Limit)
-	page, err := pageRequest(in.NextToken, limit)
+	limit, page, err := pageRequest(in.NextToken, in.Limit)
 	if err != nil {
 		return nil, err
 	}

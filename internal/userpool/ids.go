@@ -87,13 +87,17 @@ func randomString(alphabet string, n int) string {
 // of the last key of the previous page (encodeToken/decodeToken, shared with
 // ListUsers): opaque to clients, stateless, valid on any node.
 
-// pageRequest turns a request token and page size into a store.Page that
-// asks for one item more than limit, so that pageResult can tell whether a
-// further page exists. A token that does not decode is an
-// InvalidParameterException.
-func pageRequest(token string, limit int) (store.Page, error) {
+// pageRequest turns a request token and page size (absent or 0: 60) into
+// the size and a store.Page that asks for one item more, so that
+// pageResult can tell whether a further page exists. A token that does not
+// decode is an InvalidParameterException.
+func pageRequest(token string, size *int) (limit int, page store.Page, err error) {
+	limit = 60
+	if size != nil && *size != 0 {
+		limit = *size
+	}
 	after, err := decodeToken(token)
-	return store.Page{After: after, Limit: limit + 1}, err
+	return limit, store.Page{After: after, Limit: limit + 1}, err
 }
 
 // pageResult trims items fetched with pageRequest to limit and returns the

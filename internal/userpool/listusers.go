@@ -53,13 +53,6 @@ func parseFilter(f string) (*store.UserFilter, error) {
 	return &store.UserFilter{Attr: m[1], Value: value, Prefix: m[2] == "^="}, nil
 }
 
-func pageLimit(limit *int) int {
-	if limit == nil || *limit == 0 {
-		return 60
-	}
-	return *limit
-}
-
 func encodeToken(key string) string { return base64.RawURLEncoding.EncodeToString([]byte(key)) }
 
 func decodeToken(tok string) (string, error) {
@@ -86,8 +79,7 @@ func (s *Service) ListUsers(ctx context.Context, in *ListUsersInput) (*ListUsers
 	if f != nil && f.Attr == "username" {
 		f.Value = usernameKey(&pool, f.Value)
 	}
-	limit := pageLimit(in.Limit)
-	page, err := pageRequest(in.PaginationToken, limit)
+	limit, page, err := pageRequest(in.PaginationToken, in.Limit)
 	if err != nil {
 		return nil, err
 	}
