@@ -83,6 +83,18 @@ func (a *args) add(v any) string {
 	return fmt.Sprintf("$%d", len(*a))
 }
 
+// equal is the WHERE condition of a listing's optional filters: column =
+// value for each pair whose value is not empty, "1 = 1" when none is.
+func equal(a *args, columnValue ...string) string {
+	where := []string{"1 = 1"}
+	for i := 0; i+1 < len(columnValue); i += 2 {
+		if v := columnValue[i+1]; v != "" {
+			where = append(where, columnValue[i]+" = "+a.add(v))
+		}
+	}
+	return strings.Join(where, " AND ")
+}
+
 // limit is the LIMIT clause of a page: none for Limit <= 0.
 func limit(a *args, n int) string {
 	if n <= 0 {

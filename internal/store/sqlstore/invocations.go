@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"strings"
 
 	"github.com/tarn-idp/tarn/internal/cognito"
 	"github.com/tarn-idp/tarn/internal/store"
@@ -40,17 +39,8 @@ func (s *Store) AddInvocation(ctx context.Context, inv cognito.Invocation) error
 
 // ListInvocations implements store.Store.
 func (s *Store) ListInvocations(ctx context.Context, f store.InvocationFilter) ([]cognito.Invocation, error) {
-	var (
-		a     args
-		where = []string{"1 = 1"}
-	)
-	if f.PoolID != "" {
-		where = append(where, "pool_id = "+a.add(f.PoolID))
-	}
-	if f.Trigger != "" {
-		where = append(where, "trigger_name = "+a.add(f.Trigger))
-	}
-	query := `SELECT data FROM invocations WHERE ` + strings.Join(where, " AND ") + ` ORDER BY created, id`
+	var a args
+	query := `SELECT data FROM invocations WHERE ` + equal(&a, "pool_id", f.PoolID, "trigger_name", f.Trigger) + ` ORDER BY created, id`
 	var out []cognito.Invocation
 	err := s.each(ctx, query, a, func(rows *sql.Rows) error {
 		var data string

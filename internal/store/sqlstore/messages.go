@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"strings"
 
 	"github.com/tarn-idp/tarn/internal/cognito"
 	"github.com/tarn-idp/tarn/internal/store"
@@ -36,18 +35,9 @@ func (s *Store) AddMessage(ctx context.Context, m cognito.Message) error {
 
 // ListMessages implements store.Store.
 func (s *Store) ListMessages(ctx context.Context, f store.MessageFilter) ([]cognito.Message, error) {
-	var (
-		a     args
-		where = []string{"1 = 1"}
-	)
-	if f.PoolID != "" {
-		where = append(where, "pool_id = "+a.add(f.PoolID))
-	}
-	if f.Username != "" {
-		where = append(where, "username = "+a.add(f.Username))
-	}
+	var a args
 	query := `SELECT id, pool_id, username, destination, medium, action, code, subject, body, created
-		FROM messages WHERE ` + strings.Join(where, " AND ") + ` ORDER BY created, id`
+		FROM messages WHERE ` + equal(&a, "pool_id", f.PoolID, "username", f.Username) + ` ORDER BY created, id`
 	var out []cognito.Message
 	err := s.each(ctx, query, a, func(rows *sql.Rows) error {
 		var m cognito.Message
