@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -21,13 +20,7 @@ func runInvocations(ctx context.Context, args []string, stdout, stderr io.Writer
 			{"trigger", "trigger", "only this trigger (LambdaConfig key, e.g. PreSignUp)"},
 		},
 		jsonUsage: "print the records as JSON, events and responses included",
-		print: func(w io.Writer, raw []byte) error {
-			var invs []cognito.Invocation
-			if err := json.Unmarshal(raw, &invs); err != nil {
-				return decodeListing("invocations", err)
-			}
-			return printInvocations(w, invs)
-		},
+		print:     printAs("invocations", printInvocations),
 	}, args, stdout, stderr)
 }
 

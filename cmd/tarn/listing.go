@@ -59,9 +59,16 @@ func runListing(ctx context.Context, l listing, args []string, stdout, stderr io
 	return l.print(stdout, raw)
 }
 
-// decodeListing is the error of a listing whose JSON does not decode.
-func decodeListing(name string, err error) error {
-	return fmt.Errorf("%s: cannot decode the server's answer: %w", name, err)
+// printAs is a listing's print: it decodes the server's JSON array into
+// []T and hands it to print.
+func printAs[T any](name string, print func(io.Writer, []T) error) func(io.Writer, []byte) error {
+	return func(w io.Writer, raw []byte) error {
+		var items []T
+		if err := json.Unmarshal(raw, &items); err != nil {
+			return fmt.Errorf("%s: cannot decode the server's answer: %w", name, err)
+		}
+		return print(w, items)
+	}
 }
 
 // writeIndented prints a JSON answer of the server, indented.

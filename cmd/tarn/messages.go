@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -21,13 +20,7 @@ func runMessages(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			{"username", "username", "only messages to this user"},
 		},
 		jsonUsage: "print the messages as JSON",
-		print: func(w io.Writer, raw []byte) error {
-			var msgs []cognito.Message
-			if err := json.Unmarshal(raw, &msgs); err != nil {
-				return decodeListing("messages", err)
-			}
-			return printMessages(w, msgs)
-		},
+		print:     printAs("messages", printMessages),
 	}, args, stdout, stderr)
 }
 
