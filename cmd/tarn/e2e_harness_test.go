@@ -205,6 +205,18 @@ func wantErr(t testing.TB, what string, err error, code string) {
 	}
 }
 
+// errText is an error as "<exception>: <message>", for comparing answers.
+func errText(err error) string { return errCode(err) + ": " + auErrMessage(err) }
+
+// wantFailure requires the exception code and the message msg.
+func wantFailure(t testing.TB, what string, err error, code, msg string) {
+	t.Helper()
+	wantErr(t, what, err, code)
+	if got := auErrMessage(err); got != msg {
+		t.Errorf("%s: message %q, want %q", what, got, msg)
+	}
+}
+
 func attr(name, value string) types.AttributeType {
 	return types.AttributeType{Name: aws.String(name), Value: aws.String(value)}
 }

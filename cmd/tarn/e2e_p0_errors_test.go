@@ -18,15 +18,6 @@ import (
 	"github.com/tarn-idp/tarn/internal/lambda"
 )
 
-// wantFailure requires the exception code and the message msg.
-func wantFailure(t *testing.T, what string, err error, code, msg string) {
-	t.Helper()
-	wantErr(t, what, err, code)
-	if got := auErrMessage(err); err != nil && got != msg {
-		t.Errorf("%s: message %q, want %q", what, got, msg)
-	}
-}
-
 func TestE2E_P0Failures_SignUpAndConfirmation(t *testing.T) {
 	ts := startTarn(t)
 	ctx := ctxT(t)

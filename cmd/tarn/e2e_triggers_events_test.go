@@ -323,7 +323,7 @@ func TestTrigger_EventsOfEveryFlow(t *testing.T) {
 	ts.auTokens(clientID, "legacy-erin", "old-Secret1")
 	// An unknown user the function does not know: its error.
 	_, err = ts.passwordAuth(clientID, "nobody", "whatever1A!")
-	trWantMessage(t, "sign-in of an unknown user", err, "UserLambdaValidationException", "UserMigration failed with error no such legacy user.")
+	wantFailure(t, "sign-in of an unknown user", err, "UserLambdaValidationException", "UserMigration failed with error no such legacy user.")
 
 	// Migration on ForgotPassword: no password, ClientMetadata.
 	if _, err := ts.cip.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: &clientID, Username: aws.String("legacy-fred"),

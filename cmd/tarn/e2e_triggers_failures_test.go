@@ -47,7 +47,7 @@ func TestTrigger_TimeoutIsRetriedThreeTimes(t *testing.T) {
 	poolID, clientID := ts.trPool(&types.LambdaConfigType{PreSignUp: trARN("slow")}, cip.CreateUserPoolInput{}, cip.CreateUserPoolClientInput{})
 	start := time.Now()
 	err := ts.trSignUp(clientID, "tim")
-	trWantMessage(t, "SignUp with a function that never answers", err, "UnexpectedLambdaException",
+	wantFailure(t, "SignUp with a function that never answers", err, "UnexpectedLambdaException",
 		"PreSignUp invocation failed due to error Socket timeout while invoking Lambda function.")
 	if d := time.Since(start); d < 3*150*time.Millisecond {
 		t.Errorf("SignUp failed after %v, before three attempts could time out", d)
@@ -102,7 +102,7 @@ func TestTrigger_FailureModes(t *testing.T) {
 			ts.t = t
 			err := ts.trSignUp(c.client, c.user)
 			if c.msg != "" {
-				trWantMessage(t, "SignUp", err, c.code, c.msg)
+				wantFailure(t, "SignUp", err, c.code, c.msg)
 			} else {
 				wantErr(t, "SignUp", err, c.code)
 			}
@@ -123,7 +123,7 @@ func TestTrigger_FailureModes(t *testing.T) {
 	p, c := ts.trPool(&types.LambdaConfigType{PostConfirmation: trARN("fail")}, cip.CreateUserPoolInput{}, cip.CreateUserPoolClientInput{})
 	ts.auSignUp(c, "paula", auPassword, attr("email", "paula@example.com"))
 	err := ts.auConfirm(c, "paula", ts.lastCode(p, "paula"))
-	trWantMessage(t, "ConfirmSignUp", err, "UserLambdaValidationException", "PostConfirmation failed with error nope.")
+	wantFailure(t, "ConfirmSignUp", err, "UserLambdaValidationException", "PostConfirmation failed with error nope.")
 	if u := ts.auAdminGet(p, "paula"); u.UserStatus != types.UserStatusTypeConfirmed {
 		t.Errorf("after a failed post confirmation the user is %s, want CONFIRMED", u.UserStatus)
 	}
@@ -138,7 +138,7 @@ func TestTrigger_FailureModes(t *testing.T) {
 		if lc.PostAuthentication != nil {
 			trigger = "PostAuthentication"
 		}
-		trWantMessage(t, trigger+" failure", err, "UserLambdaValidationException", trigger+" failed with error nope.")
+		wantFailure(t, trigger+" failure", err, "UserLambdaValidationException", trigger+" failed with error nope.")
 		if out != nil {
 			t.Errorf("%s failure returned %+v", trigger, out)
 		}
@@ -191,7 +191,7 @@ func TestTrigger_InvokeRunner(t *testing.T) {
 		t.Errorf("invocation %+v", inv)
 	}
 	err := ts.trSignUp(clientID, "refused")
-	trWantMessage(t, "SignUp refused", err, "UserLambdaValidationException", "PreSignUp failed with error Refused by the remote function.")
+	wantFailure(t, "SignUp refused", err, "UserLambdaValidationException", "PreSignUp failed with error Refused by the remote function.")
 	ts.trUserGone(poolID, "refused")
 }
 

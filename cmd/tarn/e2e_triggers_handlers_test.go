@@ -77,7 +77,7 @@ func TestTrigger_RealHandlers(t *testing.T) {
 		poolID, clientID := ts.trPool(&types.LambdaConfigType{PreSignUp: trARN("presignup-cjs")}, cip.CreateUserPoolInput{}, cip.CreateUserPoolClientInput{})
 		_, err := ts.cip.SignUp(ctx, &cip.SignUpInput{ClientId: &clientID, Username: aws.String("bo"), Password: aws.String(auPassword),
 			UserAttributes: []types.AttributeType{attr("email", "bo@example.com")}})
-		trWantMessage(t, "SignUp bo", err, "UserLambdaValidationException", "PreSignUp failed with error Username bo is too short.")
+		wantFailure(t, "SignUp bo", err, "UserLambdaValidationException", "PreSignUp failed with error Username bo is too short.")
 		ts.trUserGone(poolID, "bo")
 		if msgs := ts.messages(poolID, ""); len(msgs) != 0 {
 			t.Fatalf("outbox after a rejected sign-up: %+v", msgs)
@@ -85,7 +85,7 @@ func TestTrigger_RealHandlers(t *testing.T) {
 		// A message that ends with a period gets Cognito's period anyway.
 		_, err = ts.cip.SignUp(ctx, &cip.SignUpInput{ClientId: &clientID, Username: aws.String("dotted-dan"), Password: aws.String(auPassword),
 			UserAttributes: []types.AttributeType{attr("email", "dan@example.com")}})
-		trWantMessage(t, "SignUp dotted-dan", err, "UserLambdaValidationException", "PreSignUp failed with error Sign-ups are closed..")
+		wantFailure(t, "SignUp dotted-dan", err, "UserLambdaValidationException", "PreSignUp failed with error Sign-ups are closed..")
 		ts.trUserGone(poolID, "dotted-dan")
 		inv := ts.trLastInvocation(poolID, "PreSignUp")
 		if inv.Outcome != "UserLambdaValidationException" || inv.Attempts != 1 {

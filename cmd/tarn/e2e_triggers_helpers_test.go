@@ -194,16 +194,6 @@ func (ts *tarnServer) trUserGone(poolID, username string) {
 	wantErr(ts.t, "AdminGetUser "+username, err, "UserNotFoundException")
 }
 
-// trWantMessage fails unless err is the Cognito exception code with exactly
-// message msg.
-func trWantMessage(t testing.TB, what string, err error, code, msg string) {
-	t.Helper()
-	wantErr(t, what, err, code)
-	if got := auErrMessage(err); got != msg {
-		t.Fatalf("%s: message %q, want %q", what, got, msg)
-	}
-}
-
 // trRecorder is an in-process Go function (runner "go") that records
 // every event it receives and answers with reply's result (the event
 // itself when reply is nil or returns nil).
