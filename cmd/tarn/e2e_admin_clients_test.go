@@ -137,9 +137,9 @@ func TestE2E_UserPoolClient_Secret(t *testing.T) {
 	}
 
 	// SECRET_HASH is enforced on InitiateAuth.
-	ts.confirmedUser(*p.Id, "alice", goodPassword)
+	ts.confirmedUser(*p.Id, "alice", auPassword)
 	auth := func(params map[string]string) (*cip.InitiateAuthOutput, error) {
-		params["USERNAME"], params["PASSWORD"] = "alice", goodPassword
+		params["USERNAME"], params["PASSWORD"] = "alice", auPassword
 		return ts.cip.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: c.ClientId, AuthFlow: types.AuthFlowTypeUserPasswordAuth, AuthParameters: params})
 	}
 	_, err = auth(map[string]string{})
@@ -157,10 +157,10 @@ func TestE2E_UserPoolClient_Secret(t *testing.T) {
 	}
 
 	// The same on AdminInitiateAuth.
-	_, err = ts.adminPasswordAuth(*p.Id, *c.ClientId, "alice", goodPassword)
+	_, err = ts.adminPasswordAuth(*p.Id, *c.ClientId, "alice", auPassword)
 	wantErr(t, "AdminInitiateAuth without SECRET_HASH", err, "NotAuthorizedException")
 	_, err = ts.cip.AdminInitiateAuth(ctx, &cip.AdminInitiateAuthInput{UserPoolId: p.Id, ClientId: c.ClientId, AuthFlow: types.AuthFlowTypeAdminUserPasswordAuth,
-		AuthParameters: map[string]string{"USERNAME": "alice", "PASSWORD": goodPassword, "SECRET_HASH": secretHash(secret, "alice", *c.ClientId)}})
+		AuthParameters: map[string]string{"USERNAME": "alice", "PASSWORD": auPassword, "SECRET_HASH": secretHash(secret, "alice", *c.ClientId)}})
 	if err != nil {
 		t.Fatalf("AdminInitiateAuth with SECRET_HASH: %v", err)
 	}
@@ -280,7 +280,7 @@ func TestE2E_ListAndDeleteUserPoolClients(t *testing.T) {
 	wantErr(t, "DescribeUserPoolClient after delete", err, "ResourceNotFoundException")
 	_, err = ts.cip.DeleteUserPoolClient(ctx, &cip.DeleteUserPoolClientInput{UserPoolId: p.Id, ClientId: &victim})
 	wantErr(t, "DeleteUserPoolClient twice", err, "ResourceNotFoundException")
-	_, err = ts.passwordAuth(victim, "x", goodPassword)
+	_, err = ts.passwordAuth(victim, "x", auPassword)
 	wantErr(t, "InitiateAuth with a deleted client", err, "ResourceNotFoundException")
 	out, err := ts.cip.ListUserPoolClients(ctx, &cip.ListUserPoolClientsInput{UserPoolId: p.Id, MaxResults: aws.Int32(60)})
 	if err != nil {
@@ -295,11 +295,11 @@ func TestE2E_ExplicitAuthFlowsEnforced(t *testing.T) {
 	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	p := ts.pool(cip.CreateUserPoolInput{})
-	ts.confirmedUser(*p.Id, "alice", goodPassword)
+	ts.confirmedUser(*p.Id, "alice", auPassword)
 	srpOnly := ts.client(*p.Id, cip.CreateUserPoolClientInput{ExplicitAuthFlows: []types.ExplicitAuthFlowsType{"ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}})
-	_, err := ts.passwordAuth(*srpOnly.ClientId, "alice", goodPassword)
+	_, err := ts.passwordAuth(*srpOnly.ClientId, "alice", auPassword)
 	wantErr(t, "USER_PASSWORD_AUTH on a client without it", err, "InvalidParameterException")
-	_, err = ts.adminPasswordAuth(*p.Id, *srpOnly.ClientId, "alice", goodPassword)
+	_, err = ts.adminPasswordAuth(*p.Id, *srpOnly.ClientId, "alice", auPassword)
 	wantErr(t, "ADMIN_USER_PASSWORD_AUTH on a client without it", err, "InvalidParameterException")
 
 	// Enabling the flow by update makes it work.
@@ -308,7 +308,7 @@ func TestE2E_ExplicitAuthFlowsEnforced(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts.tokens(*srpOnly.ClientId, "alice", goodPassword)
+	ts.auTokens(*srpOnly.ClientId, "alice", auPassword)
 
 	// Legacy and ALLOW_* values cannot be mixed.
 	_, err = ts.cip.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: p.Id, ClientName: aws.String("mixed"),
@@ -321,8 +321,8 @@ func TestE2E_TokenValidityHonoured(t *testing.T) {
 	p := ts.pool(cip.CreateUserPoolInput{})
 	c := ts.client(*p.Id, cip.CreateUserPoolClientInput{AccessTokenValidity: aws.Int32(5), IdTokenValidity: aws.Int32(7),
 		TokenValidityUnits: &types.TokenValidityUnitsType{AccessToken: "minutes", IdToken: "minutes"}})
-	ts.confirmedUser(*p.Id, "alice", goodPassword)
-	r := ts.tokens(*c.ClientId, "alice", goodPassword)
+	ts.confirmedUser(*p.Id, "alice", auPassword)
+	r := ts.auTokens(*c.ClientId, "alice", auPassword)
 	if r.ExpiresIn != 300 {
 		t.Errorf("ExpiresIn %d, want 300", r.ExpiresIn)
 	}
@@ -340,7 +340,7 @@ func TestE2E_TokenValidityHonoured(t *testing.T) {
 
 	// Default: one hour.
 	def := ts.client(*p.Id, cip.CreateUserPoolClientInput{})
-	r = ts.tokens(*def.ClientId, "alice", goodPassword)
+	r = ts.auTokens(*def.ClientId, "alice", auPassword)
 	if r.ExpiresIn != 3600 {
 		t.Errorf("default ExpiresIn %d, want 3600", r.ExpiresIn)
 	}

@@ -84,8 +84,8 @@ func TestE2E_ConfigValidation(t *testing.T) {
 
 	// Units: 2 with the default unit (hours) is two hours.
 	c := ts.client(*p.Id, cip.CreateUserPoolClientInput{AccessTokenValidity: aws.Int32(2)})
-	ts.confirmedUser(*p.Id, "alice", goodPassword)
-	if r := ts.tokens(*c.ClientId, "alice", goodPassword); r.ExpiresIn != 7200 {
+	ts.confirmedUser(*p.Id, "alice", auPassword)
+	if r := ts.auTokens(*c.ClientId, "alice", auPassword); r.ExpiresIn != 7200 {
 		t.Errorf("AccessTokenValidity 2 (hours by default): ExpiresIn %d, want 7200", r.ExpiresIn)
 	}
 }
@@ -110,7 +110,7 @@ func TestE2E_CustomAttributeConstraints(t *testing.T) {
 			}
 		}))
 	}
-	ts.confirmedUser(*p.Id, "alice", goodPassword)
+	ts.confirmedUser(*p.Id, "alice", auPassword)
 	update := func(a types.AttributeType) error {
 		_, err := ts.cip.AdminUpdateUserAttributes(ctx, &cip.AdminUpdateUserAttributesInput{UserPoolId: p.Id, Username: aws.String("alice"),
 			UserAttributes: []types.AttributeType{a}})
@@ -127,7 +127,7 @@ func TestE2E_CustomAttributeConstraints(t *testing.T) {
 		attr("birthdate", "1/2/2000"), attr("name", strings.Repeat("x", 2049))} {
 		wantErr(t, *bad.Name+"="+*bad.Value, update(bad), "InvalidParameterException")
 	}
-	am := attrMap(ts.adminGet(*p.Id, "alice").UserAttributes)
+	am := attrMap(ts.auAdminGet(*p.Id, "alice").UserAttributes)
 	if am["custom:code"] != "abc" || am["custom:level"] != "10" || am["dev:custom:secret"] != "s3" {
 		t.Errorf("attributes %v", am)
 	}
@@ -147,7 +147,7 @@ func TestE2E_UsernameAttributesPool_Admin(t *testing.T) {
 	if !uuidShape.MatchString(username) || username != am["sub"] || am["email"] != "alice@example.com" {
 		t.Errorf("Username %q sub %q email %q: want Username = sub (a UUID) and the email copied", username, am["sub"], am["email"])
 	}
-	if g := ts.adminGet(poolID, "alice@example.com"); aws.ToString(g.Username) != username {
+	if g := ts.auAdminGet(poolID, "alice@example.com"); aws.ToString(g.Username) != username {
 		t.Errorf("AdminGetUser by email: Username %q", aws.ToString(g.Username))
 	}
 	_, err = ts.cip.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &poolID, Username: aws.String("alice@example.com"),
@@ -158,10 +158,10 @@ func TestE2E_UsernameAttributesPool_Admin(t *testing.T) {
 	wantErr(t, "AdminCreateUser non-email username", err, "InvalidParameterException")
 
 	if _, err := ts.cip.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &poolID, Username: aws.String("alice@example.com"),
-		Password: aws.String(goodPassword), Permanent: true}); err != nil {
+		Password: aws.String(auPassword), Permanent: true}); err != nil {
 		t.Fatal(err)
 	}
-	r := ts.tokens(clientID, "alice@example.com", goodPassword)
+	r := ts.auTokens(clientID, "alice@example.com", auPassword)
 	if c := claimsOf(t, *r.IdToken); c["cognito:username"] != username {
 		t.Errorf("cognito:username %v, want %s", c["cognito:username"], username)
 	}
@@ -182,15 +182,15 @@ func TestE2E_UsernameAttributesPool_Admin(t *testing.T) {
 
 	// Changing another user's email to alice's is an alias conflict on the
 	// update operations (they have no UsernameExistsException).
-	ts.confirmedUser(poolID, "bob@example.com", goodPassword)
+	ts.confirmedUser(poolID, "bob@example.com", auPassword)
 	_, err = ts.cip.AdminUpdateUserAttributes(ctx, &cip.AdminUpdateUserAttributesInput{UserPoolId: &poolID, Username: aws.String("bob@example.com"),
 		UserAttributes: []types.AttributeType{attr("email", "alice@example.com")}})
 	wantFailure(t, "AdminUpdateUserAttributes to another user's email", err, "AliasExistsException", "An account with the given email already exists.")
-	bob := ts.tokens(clientID, "bob@example.com", goodPassword)
+	bob := ts.auTokens(clientID, "bob@example.com", auPassword)
 	_, err = ts.cip.UpdateUserAttributes(ctx, &cip.UpdateUserAttributesInput{AccessToken: bob.AccessToken,
 		UserAttributes: []types.AttributeType{attr("email", "alice@example.com")}})
 	wantErr(t, "UpdateUserAttributes to another user's email", err, "AliasExistsException")
-	if g := ts.adminGet(poolID, "alice@example.com"); aws.ToString(g.Username) != username {
+	if g := ts.auAdminGet(poolID, "alice@example.com"); aws.ToString(g.Username) != username {
 		t.Errorf("alice@example.com now signs in %q, want alice (%s)", aws.ToString(g.Username), username)
 	}
 }
@@ -198,21 +198,21 @@ func TestE2E_UsernameAttributesPool_Admin(t *testing.T) {
 func TestE2E_AliasPool_AdminGetUser(t *testing.T) {
 	ts := startAdminTarn(t)
 	poolID, clientID := ts.basicPool(cip.CreateUserPoolInput{AliasAttributes: []types.AliasAttributeType{"email", "preferred_username"}})
-	ts.confirmedUser(poolID, "alice", goodPassword, attr("email", "alice@example.com"), attr("preferred_username", "ally"))
+	ts.confirmedUser(poolID, "alice", auPassword, attr("email", "alice@example.com"), attr("preferred_username", "ally"))
 	// An unverified email is not an active alias.
 	_, err := ts.cip.AdminGetUser(ctxT(t), &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String("alice@example.com")})
 	wantErr(t, "AdminGetUser by an unverified email alias", err, "UserNotFoundException")
-	if g := ts.adminGet(poolID, "ally"); aws.ToString(g.Username) != "alice" {
+	if g := ts.auAdminGet(poolID, "ally"); aws.ToString(g.Username) != "alice" {
 		t.Errorf("AdminGetUser by preferred_username: %q", aws.ToString(g.Username))
 	}
 	if _, err := ts.cip.AdminUpdateUserAttributes(ctxT(t), &cip.AdminUpdateUserAttributesInput{UserPoolId: &poolID, Username: aws.String("alice"),
 		UserAttributes: []types.AttributeType{attr("email_verified", "true")}}); err != nil {
 		t.Fatal(err)
 	}
-	if g := ts.adminGet(poolID, "alice@example.com"); aws.ToString(g.Username) != "alice" {
+	if g := ts.auAdminGet(poolID, "alice@example.com"); aws.ToString(g.Username) != "alice" {
 		t.Errorf("AdminGetUser by verified email: %q", aws.ToString(g.Username))
 	}
-	r := ts.tokens(clientID, "alice@example.com", goodPassword)
+	r := ts.auTokens(clientID, "alice@example.com", auPassword)
 	if c := claimsOf(t, *r.IdToken); c["cognito:username"] != "alice" {
 		t.Errorf("cognito:username after alias sign-in %v", c["cognito:username"])
 	}
@@ -249,7 +249,7 @@ func TestE2E_NewPasswordRequired_RequiredAttributes(t *testing.T) {
 		t.Errorf("requiredAttributes %v", required)
 	}
 	respond := func(session *string, extra map[string]string) (*cip.AdminRespondToAuthChallengeOutput, error) {
-		cr := map[string]string{"USERNAME": "alice", "NEW_PASSWORD": goodPassword}
+		cr := map[string]string{"USERNAME": "alice", "NEW_PASSWORD": auPassword}
 		for k, v := range extra {
 			cr[k] = v
 		}
@@ -269,7 +269,7 @@ func TestE2E_NewPasswordRequired_RequiredAttributes(t *testing.T) {
 	if c := claimsOf(t, *r.AuthenticationResult.IdToken); c["family_name"] != "Smith" {
 		t.Errorf("family_name claim %v", c["family_name"])
 	}
-	if am := attrMap(ts.adminGet(poolID, "alice").UserAttributes); am["family_name"] != "Smith" {
+	if am := attrMap(ts.auAdminGet(poolID, "alice").UserAttributes); am["family_name"] != "Smith" {
 		t.Errorf("family_name attribute %q", am["family_name"])
 	}
 }
@@ -279,19 +279,19 @@ func TestE2E_AdminSetUserPassword_FromOtherStatuses(t *testing.T) {
 	ctx := ctxT(t)
 	poolID, clientID := ts.basicPool(cip.CreateUserPoolInput{})
 	// UNCONFIRMED → CONFIRMED.
-	if _, err := ts.cip.SignUp(ctx, &cip.SignUpInput{ClientId: &clientID, Username: aws.String("u"), Password: aws.String(goodPassword)}); err != nil {
+	if _, err := ts.cip.SignUp(ctx, &cip.SignUpInput{ClientId: &clientID, Username: aws.String("u"), Password: aws.String(auPassword)}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := ts.cip.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &poolID, Username: aws.String("u"),
 		Password: aws.String("Other-Passw0rd"), Permanent: true}); err != nil {
 		t.Fatal(err)
 	}
-	if st := ts.adminGet(poolID, "u").UserStatus; st != types.UserStatusTypeConfirmed {
+	if st := ts.auAdminGet(poolID, "u").UserStatus; st != types.UserStatusTypeConfirmed {
 		t.Errorf("UNCONFIRMED + AdminSetUserPassword Permanent: %q", st)
 	}
-	ts.tokens(clientID, "u", "Other-Passw0rd")
+	ts.auTokens(clientID, "u", "Other-Passw0rd")
 	// RESET_REQUIRED → CONFIRMED.
-	ts.confirmedUser(poolID, "r", goodPassword, attr("email", "r@example.com"), attr("email_verified", "true"))
+	ts.confirmedUser(poolID, "r", auPassword, attr("email", "r@example.com"), attr("email_verified", "true"))
 	if _, err := ts.cip.AdminResetUserPassword(ctx, &cip.AdminResetUserPasswordInput{UserPoolId: &poolID, Username: aws.String("r")}); err != nil {
 		t.Fatal(err)
 	}
@@ -299,17 +299,17 @@ func TestE2E_AdminSetUserPassword_FromOtherStatuses(t *testing.T) {
 		Password: aws.String("Other-Passw0rd"), Permanent: true}); err != nil {
 		t.Fatal(err)
 	}
-	if st := ts.adminGet(poolID, "r").UserStatus; st != types.UserStatusTypeConfirmed {
+	if st := ts.auAdminGet(poolID, "r").UserStatus; st != types.UserStatusTypeConfirmed {
 		t.Errorf("RESET_REQUIRED + AdminSetUserPassword Permanent: %q", st)
 	}
-	ts.tokens(clientID, "r", "Other-Passw0rd")
+	ts.auTokens(clientID, "r", "Other-Passw0rd")
 }
 
 func TestE2E_AdminUpdateUserAttributes_AutoVerify(t *testing.T) {
 	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	poolID, _ := ts.basicPool(cip.CreateUserPoolInput{AutoVerifiedAttributes: []types.VerifiedAttributeType{"email"}})
-	ts.confirmedUser(poolID, "alice", goodPassword, attr("email", "alice@example.com"), attr("email_verified", "true"))
+	ts.confirmedUser(poolID, "alice", auPassword, attr("email", "alice@example.com"), attr("email_verified", "true"))
 	n := len(ts.messages(poolID, "alice"))
 	// With email_verified=true in the same call: no message, stays verified.
 	if _, err := ts.cip.AdminUpdateUserAttributes(ctx, &cip.AdminUpdateUserAttributesInput{UserPoolId: &poolID, Username: aws.String("alice"),
@@ -319,7 +319,7 @@ func TestE2E_AdminUpdateUserAttributes_AutoVerify(t *testing.T) {
 	if msgs := ts.messages(poolID, "alice"); len(msgs) != n {
 		t.Errorf("a message was sent though email_verified=true was written: %+v", msgs[n:])
 	}
-	if am := attrMap(ts.adminGet(poolID, "alice").UserAttributes); am["email"] != "a2@example.com" || am["email_verified"] != "true" {
+	if am := attrMap(ts.auAdminGet(poolID, "alice").UserAttributes); am["email"] != "a2@example.com" || am["email_verified"] != "true" {
 		t.Errorf("attributes %v", am)
 	}
 	// Without it: a code goes to the new address and the email is unverified.
@@ -331,7 +331,7 @@ func TestE2E_AdminUpdateUserAttributes_AutoVerify(t *testing.T) {
 	if len(msgs) != n+1 || msgs[n].Destination != "a3@example.com" || msgs[n].Code == "" {
 		t.Errorf("messages after an email change %+v, want one code to a3@example.com", msgs[n:])
 	}
-	if am := attrMap(ts.adminGet(poolID, "alice").UserAttributes); am["email"] != "a3@example.com" || am["email_verified"] == "true" {
+	if am := attrMap(ts.auAdminGet(poolID, "alice").UserAttributes); am["email"] != "a3@example.com" || am["email_verified"] == "true" {
 		t.Errorf("attributes %v", am)
 	}
 }
@@ -340,12 +340,12 @@ func TestE2E_DeletedClientTokensRejected(t *testing.T) {
 	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	poolID, clientID := ts.basicPool(cip.CreateUserPoolInput{})
-	ts.confirmedUser(poolID, "alice", goodPassword)
-	r := ts.tokens(clientID, "alice", goodPassword)
+	ts.confirmedUser(poolID, "alice", auPassword)
+	r := ts.auTokens(clientID, "alice", auPassword)
 	if _, err := ts.cip.DeleteUserPoolClient(ctx, &cip.DeleteUserPoolClientInput{UserPoolId: &poolID, ClientId: &clientID}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := ts.getUser(*r.AccessToken)
+	_, err := ts.auGetUser(*r.AccessToken)
 	wantErr(t, "GetUser with a deleted client's token", err, "NotAuthorizedException")
 }
 
@@ -354,9 +354,9 @@ func TestE2E_IDTokenAttributeTypes(t *testing.T) {
 	poolID, clientID := ts.basicPool(cip.CreateUserPoolInput{Schema: []types.SchemaAttributeType{
 		{Name: aws.String("n"), AttributeDataType: types.AttributeDataTypeNumber, Mutable: aws.Bool(true)},
 	}})
-	ts.confirmedUser(poolID, "alice", goodPassword, attr("phone_number", "+14325551212"), attr("phone_number_verified", "false"),
+	ts.confirmedUser(poolID, "alice", auPassword, attr("phone_number", "+14325551212"), attr("phone_number_verified", "false"),
 		attr("updated_at", "1700000000"), attr("custom:n", "42"))
-	c := claimsOf(t, *ts.tokens(clientID, "alice", goodPassword).IdToken)
+	c := claimsOf(t, *ts.auTokens(clientID, "alice", auPassword).IdToken)
 	if c["phone_number"] != "+14325551212" || c["phone_number_verified"] != false {
 		t.Errorf("phone_number %#v phone_number_verified %#v, want the string and JSON false", c["phone_number"], c["phone_number_verified"])
 	}

@@ -96,8 +96,8 @@ func TestE2E_Groups_Membership(t *testing.T) {
 	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	poolID, _ := ts.basicPool(cip.CreateUserPoolInput{})
-	ts.confirmedUser(poolID, "alice", goodPassword)
-	ts.confirmedUser(poolID, "bob", goodPassword)
+	ts.confirmedUser(poolID, "alice", auPassword)
+	ts.confirmedUser(poolID, "bob", auPassword)
 	for _, g := range []string{"admins", "staff"} {
 		if _, err := ts.cip.CreateGroup(ctx, &cip.CreateGroupInput{UserPoolId: &poolID, GroupName: aws.String(g)}); err != nil {
 			t.Fatal(err)
@@ -196,10 +196,10 @@ func TestE2E_Groups_TokenClaims(t *testing.T) {
 	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	poolID, clientID := ts.basicPool(cip.CreateUserPoolInput{})
-	ts.confirmedUser(poolID, "alice", goodPassword)
+	ts.confirmedUser(poolID, "alice", auPassword)
 
 	// No groups: no group claims.
-	r := ts.tokens(clientID, "alice", goodPassword)
+	r := ts.auTokens(clientID, "alice", auPassword)
 	for _, tok := range []string{*r.IdToken, *r.AccessToken} {
 		c := claimsOf(t, tok)
 		for _, k := range []string{"cognito:groups", "cognito:roles", "cognito:preferred_role"} {
@@ -224,7 +224,7 @@ func TestE2E_Groups_TokenClaims(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	r = ts.tokens(clientID, "alice", goodPassword)
+	r = ts.auTokens(clientID, "alice", auPassword)
 	id, access := claimsOf(t, *r.IdToken), claimsOf(t, *r.AccessToken)
 	for name, c := range map[string]map[string]any{"ID": id, "access": access} {
 		got := strList(t, c, "cognito:groups")
@@ -269,7 +269,7 @@ func TestE2E_Groups_TokenClaims(t *testing.T) {
 	if _, err := ts.cip.AdminAddUserToGroup(ctx, &cip.AdminAddUserToGroupInput{UserPoolId: &poolID, Username: aws.String("alice"), GroupName: aws.String("tie")}); err != nil {
 		t.Fatal(err)
 	}
-	id = claimsOf(t, *ts.tokens(clientID, "alice", goodPassword).IdToken)
+	id = claimsOf(t, *ts.auTokens(clientID, "alice", auPassword).IdToken)
 	if v, ok := id["cognito:preferred_role"]; ok {
 		t.Errorf("cognito:preferred_role %v with a precedence tie between different roles, want none", v)
 	}

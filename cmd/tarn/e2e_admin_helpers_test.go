@@ -16,7 +16,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/aws/smithy-go/middleware"
@@ -176,35 +175,6 @@ func (ts *tarnServer) adminPasswordAuth(poolID, clientID, username, password str
 		AuthFlow: types.AuthFlowTypeAdminUserPasswordAuth, AuthParameters: map[string]string{"USERNAME": username, "PASSWORD": password}})
 }
 
-// tokens signs in with USER_PASSWORD_AUTH and fails the test unless it gets
-// tokens.
-func (ts *tarnServer) tokens(clientID, username, password string) *types.AuthenticationResultType {
-	ts.t.Helper()
-	out, err := ts.passwordAuth(clientID, username, password)
-	if err != nil {
-		ts.t.Fatalf("sign in %s: %v", username, err)
-	}
-	if out.AuthenticationResult == nil || out.AuthenticationResult.AccessToken == nil {
-		ts.t.Fatalf("sign in %s: no tokens (challenge %q)", username, out.ChallengeName)
-	}
-	return out.AuthenticationResult
-}
-
-// getUser calls GetUser with an access token.
-func (ts *tarnServer) getUser(accessToken string) (*cip.GetUserOutput, error) {
-	return ts.cip.GetUser(ctxT(ts.t), &cip.GetUserInput{AccessToken: aws.String(accessToken)})
-}
-
-// adminGet calls AdminGetUser and fails the test on error.
-func (ts *tarnServer) adminGet(poolID, username string) *cip.AdminGetUserOutput {
-	ts.t.Helper()
-	out, err := ts.cip.AdminGetUser(ctxT(ts.t), &cip.AdminGetUserInput{UserPoolId: &poolID, Username: &username})
-	if err != nil {
-		ts.t.Fatalf("AdminGetUser %s: %v", username, err)
-	}
-	return out
-}
-
 // basicPool creates a pool plus a client with password flows.
 func (ts *tarnServer) basicPool(in cip.CreateUserPoolInput) (poolID, clientID string) {
 	ts.t.Helper()
@@ -212,8 +182,6 @@ func (ts *tarnServer) basicPool(in cip.CreateUserPoolInput) (poolID, clientID st
 	c := ts.client(*p.Id, cip.CreateUserPoolClientInput{})
 	return *p.Id, *c.ClientId
 }
-
-const goodPassword = "Passw0rd!"
 
 // rawCall posts a cognito-idp request body as is (for members the SDK
 // version in go.mod lacks) and returns the decoded response and the error

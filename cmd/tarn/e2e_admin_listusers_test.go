@@ -31,17 +31,17 @@ func TestE2E_ListUsers_Filter(t *testing.T) {
 	poolID, clientID := ts.basicPool(cip.CreateUserPoolInput{Schema: []types.SchemaAttributeType{
 		{Name: aws.String("x"), AttributeDataType: types.AttributeDataTypeString, Mutable: aws.Bool(true)},
 	}})
-	ts.confirmedUser(poolID, "alice", goodPassword, attr("email", "alice@example.com"), attr("given_name", "Alice"), attr("custom:x", "1"))
-	ts.confirmedUser(poolID, "anna", goodPassword, attr("email", "anna@example.org"), attr("given_name", "Anna"), attr("family_name", "Quote\"d"))
-	ts.confirmedUser(poolID, "bob", goodPassword, attr("email", "bob@example.com"), attr("given_name", "Bob"), attr("phone_number", "+14325551212"))
-	if _, err := ts.cip.SignUp(ctx, &cip.SignUpInput{ClientId: &clientID, Username: aws.String("carol"), Password: aws.String(goodPassword),
+	ts.confirmedUser(poolID, "alice", auPassword, attr("email", "alice@example.com"), attr("given_name", "Alice"), attr("custom:x", "1"))
+	ts.confirmedUser(poolID, "anna", auPassword, attr("email", "anna@example.org"), attr("given_name", "Anna"), attr("family_name", "Quote\"d"))
+	ts.confirmedUser(poolID, "bob", auPassword, attr("email", "bob@example.com"), attr("given_name", "Bob"), attr("phone_number", "+14325551212"))
+	if _, err := ts.cip.SignUp(ctx, &cip.SignUpInput{ClientId: &clientID, Username: aws.String("carol"), Password: aws.String(auPassword),
 		UserAttributes: []types.AttributeType{attr("email", "carol@example.com")}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := ts.cip.AdminDisableUser(ctx, &cip.AdminDisableUserInput{UserPoolId: &poolID, Username: aws.String("bob")}); err != nil {
 		t.Fatal(err)
 	}
-	bobSub := attrMap(ts.adminGet(poolID, "bob").UserAttributes)["sub"]
+	bobSub := attrMap(ts.auAdminGet(poolID, "bob").UserAttributes)["sub"]
 
 	cases := []struct {
 		filter string
@@ -101,7 +101,7 @@ func TestE2E_ListUsers_Filter(t *testing.T) {
 func TestE2E_ListUsers_AttributesToGet(t *testing.T) {
 	ts := startAdminTarn(t)
 	poolID, _ := ts.basicPool(cip.CreateUserPoolInput{})
-	ts.confirmedUser(poolID, "alice", goodPassword, attr("email", "alice@example.com"), attr("given_name", "Alice"), attr("family_name", "A"))
+	ts.confirmedUser(poolID, "alice", auPassword, attr("email", "alice@example.com"), attr("given_name", "Alice"), attr("family_name", "A"))
 	out, err := ts.cip.ListUsers(ctxT(t), &cip.ListUsersInput{UserPoolId: &poolID, AttributesToGet: []string{"email", "given_name"}})
 	if err != nil {
 		t.Fatal(err)

@@ -180,7 +180,7 @@ func TestE2E_CreateUserPool_CustomAttributes(t *testing.T) {
 	if err != nil {
 		t.Fatalf("AdminCreateUser with custom attributes: %v", err)
 	}
-	if got := attrMap(ts.adminGet(*p.Id, "u").UserAttributes); got["custom:tier"] != "gold" || got["custom:score"] != "7" {
+	if got := attrMap(ts.auAdminGet(*p.Id, "u").UserAttributes); got["custom:tier"] != "gold" || got["custom:score"] != "7" {
 		t.Errorf("user attributes %v", got)
 	}
 }
@@ -321,7 +321,7 @@ func TestE2E_DeleteUserPool(t *testing.T) {
 	ctx := ctxT(t)
 	p := ts.pool(cip.CreateUserPoolInput{DeletionProtection: types.DeletionProtectionTypeActive})
 	c := ts.client(*p.Id, cip.CreateUserPoolClientInput{})
-	ts.confirmedUser(*p.Id, "alice", goodPassword)
+	ts.confirmedUser(*p.Id, "alice", auPassword)
 
 	_, err := ts.cip.DeleteUserPool(ctx, &cip.DeleteUserPoolInput{UserPoolId: p.Id})
 	wantErr(t, "DeleteUserPool with DeletionProtection ACTIVE", err, "InvalidParameterException")
@@ -340,7 +340,7 @@ func TestE2E_DeleteUserPool(t *testing.T) {
 	wantErr(t, "DescribeUserPool after delete", err, "ResourceNotFoundException")
 	_, err = ts.cip.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: p.Id, ClientId: c.ClientId})
 	wantErr(t, "DescribeUserPoolClient after pool delete", err, "ResourceNotFoundException")
-	_, err = ts.passwordAuth(*c.ClientId, "alice", goodPassword)
+	_, err = ts.passwordAuth(*c.ClientId, "alice", auPassword)
 	wantErr(t, "sign-in after pool delete", err, "ResourceNotFoundException")
 	_, err = ts.cip.DeleteUserPool(ctx, &cip.DeleteUserPoolInput{UserPoolId: p.Id})
 	wantErr(t, "DeleteUserPool twice", err, "ResourceNotFoundException")
@@ -350,7 +350,7 @@ func TestE2E_DescribeUserPool_EstimatedNumberOfUsers(t *testing.T) {
 	ts := startAdminTarn(t)
 	p := ts.pool(cip.CreateUserPoolInput{})
 	for _, u := range []string{"a", "b", "c"} {
-		ts.confirmedUser(*p.Id, u, goodPassword)
+		ts.confirmedUser(*p.Id, u, auPassword)
 	}
 	out, err := ts.cip.DescribeUserPool(ctxT(t), &cip.DescribeUserPoolInput{UserPoolId: p.Id})
 	if err != nil {

@@ -21,7 +21,7 @@ func TestE2E_RestartKeepsData(t *testing.T) {
 	poolID := *p.Id
 	c := ts.client(poolID, cip.CreateUserPoolClientInput{GenerateSecret: true})
 	clientID, secret := *c.ClientId, *c.ClientSecret
-	ts.confirmedUser(poolID, "alice", goodPassword, attr("email", "alice@example.com"))
+	ts.confirmedUser(poolID, "alice", auPassword, attr("email", "alice@example.com"))
 	if _, err := ts.cip.CreateGroup(ctx, &cip.CreateGroupInput{UserPoolId: &poolID, GroupName: aws.String("admins")}); err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +30,7 @@ func TestE2E_RestartKeepsData(t *testing.T) {
 	}
 	signIn := func(ts *tarnServer) (*cip.InitiateAuthOutput, error) {
 		return ts.cip.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
-			AuthParameters: map[string]string{"USERNAME": "alice", "PASSWORD": goodPassword, "SECRET_HASH": secretHash(secret, "alice", clientID)}})
+			AuthParameters: map[string]string{"USERNAME": "alice", "PASSWORD": auPassword, "SECRET_HASH": secretHash(secret, "alice", clientID)}})
 	}
 	out, err := signIn(ts)
 	if err != nil {
@@ -38,13 +38,13 @@ func TestE2E_RestartKeepsData(t *testing.T) {
 	}
 	old := out.AuthenticationResult
 	oldKeys := ts.jwks(poolID)
-	sub := attrMap(ts.adminGet(poolID, "alice").UserAttributes)["sub"]
+	sub := attrMap(ts.auAdminGet(poolID, "alice").UserAttributes)["sub"]
 	if err := ts.m.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
 
 	ts2 := startAdminTarn(t, onDisk)
-	g := ts2.adminGet(poolID, "alice")
+	g := ts2.auAdminGet(poolID, "alice")
 	am := attrMap(g.UserAttributes)
 	if aws.ToString(g.Username) != "alice" || g.UserStatus != types.UserStatusTypeConfirmed || am["sub"] != sub || am["email"] != "alice@example.com" {
 		t.Errorf("after restart AdminGetUser %q %q %v", aws.ToString(g.Username), g.UserStatus, am)
@@ -89,7 +89,7 @@ func TestE2E_RestartKeepsData(t *testing.T) {
 	}
 
 	// The old access and refresh tokens remain usable with the API.
-	if u, err := ts2.getUser(*old.AccessToken); err != nil || aws.ToString(u.Username) != "alice" {
+	if u, err := ts2.auGetUser(*old.AccessToken); err != nil || aws.ToString(u.Username) != "alice" {
 		t.Errorf("GetUser with a pre-restart access token: %v %v", u, err)
 	}
 	_, err = ts2.cip.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeRefreshTokenAuth,

@@ -18,11 +18,11 @@ func TestE2E_Tokens_Claims(t *testing.T) {
 	poolID, clientID := ts.basicPool(cip.CreateUserPoolInput{Schema: []types.SchemaAttributeType{
 		{Name: aws.String("tier"), AttributeDataType: types.AttributeDataTypeString, Mutable: aws.Bool(true)},
 	}})
-	ts.confirmedUser(poolID, "alice", goodPassword, attr("email", "alice@example.com"), attr("email_verified", "true"),
+	ts.confirmedUser(poolID, "alice", auPassword, attr("email", "alice@example.com"), attr("email_verified", "true"),
 		attr("given_name", "Alice"), attr("custom:tier", "gold"))
-	sub := attrMap(ts.adminGet(poolID, "alice").UserAttributes)["sub"]
+	sub := attrMap(ts.auAdminGet(poolID, "alice").UserAttributes)["sub"]
 	before := time.Now().Unix()
-	r := ts.tokens(clientID, "alice", goodPassword)
+	r := ts.auTokens(clientID, "alice", auPassword)
 	after := time.Now().Unix()
 	iss := ts.url + "/" + poolID
 
@@ -103,7 +103,7 @@ func TestE2E_Tokens_Claims(t *testing.T) {
 			rid["origin_jti"], rid["auth_time"], rid["jti"], id["origin_jti"], id["auth_time"], id["jti"])
 	}
 	// A new sign-in is a new origin.
-	if claimsOf(t, *ts.tokens(clientID, "alice", goodPassword).IdToken)["origin_jti"] == id["origin_jti"] {
+	if claimsOf(t, *ts.auTokens(clientID, "alice", auPassword).IdToken)["origin_jti"] == id["origin_jti"] {
 		t.Errorf("two sign-ins share origin_jti")
 	}
 

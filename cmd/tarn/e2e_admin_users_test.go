@@ -75,10 +75,10 @@ func TestE2E_AdminCreateUser(t *testing.T) {
 	if r.AuthenticationResult == nil || aws.ToString(r.AuthenticationResult.AccessToken) == "" {
 		t.Fatalf("no tokens after NEW_PASSWORD_REQUIRED: %+v", r)
 	}
-	if st := ts.adminGet(poolID, "alice").UserStatus; st != types.UserStatusTypeConfirmed {
+	if st := ts.auAdminGet(poolID, "alice").UserStatus; st != types.UserStatusTypeConfirmed {
 		t.Errorf("status after the new password %q, want CONFIRMED", st)
 	}
-	ts.tokens(clientID, "alice", "N3w-Passw0rd!")
+	ts.auTokens(clientID, "alice", "N3w-Passw0rd!")
 	_, err = ts.passwordAuth(clientID, "alice", tmp)
 	wantErr(t, "sign-in with the old temporary password", err, "NotAuthorizedException")
 
@@ -182,8 +182,8 @@ func TestE2E_AdminGetUser(t *testing.T) {
 	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	poolID, _ := ts.basicPool(cip.CreateUserPoolInput{})
-	ts.confirmedUser(poolID, "alice", goodPassword, attr("email", "alice@example.com"), attr("given_name", "Alice"))
-	byName := ts.adminGet(poolID, "alice")
+	ts.confirmedUser(poolID, "alice", auPassword, attr("email", "alice@example.com"), attr("given_name", "Alice"))
+	byName := ts.auAdminGet(poolID, "alice")
 	am := attrMap(byName.UserAttributes)
 	if aws.ToString(byName.Username) != "alice" || byName.UserStatus != types.UserStatusTypeConfirmed || !byName.Enabled {
 		t.Errorf("AdminGetUser %q %q %v", aws.ToString(byName.Username), byName.UserStatus, byName.Enabled)
@@ -191,7 +191,7 @@ func TestE2E_AdminGetUser(t *testing.T) {
 	if am["given_name"] != "Alice" || am["email"] != "alice@example.com" || !uuidShape.MatchString(am["sub"]) {
 		t.Errorf("attributes %v", am)
 	}
-	bySub := ts.adminGet(poolID, am["sub"])
+	bySub := ts.auAdminGet(poolID, am["sub"])
 	if aws.ToString(bySub.Username) != "alice" {
 		t.Errorf("AdminGetUser by sub: Username %q, want the canonical alice", aws.ToString(bySub.Username))
 	}
@@ -211,8 +211,8 @@ func TestE2E_AdminUpdateAndDeleteUserAttributes(t *testing.T) {
 		{Name: aws.String("tier"), AttributeDataType: types.AttributeDataTypeString, Mutable: aws.Bool(true)},
 		{Name: aws.String("fixed"), AttributeDataType: types.AttributeDataTypeString, Mutable: aws.Bool(false)},
 	}})
-	ts.confirmedUser(poolID, "alice", goodPassword, attr("email", "alice@example.com"), attr("custom:fixed", "v1"))
-	sub := attrMap(ts.adminGet(poolID, "alice").UserAttributes)["sub"]
+	ts.confirmedUser(poolID, "alice", auPassword, attr("email", "alice@example.com"), attr("custom:fixed", "v1"))
+	sub := attrMap(ts.auAdminGet(poolID, "alice").UserAttributes)["sub"]
 	update := func(attrs ...types.AttributeType) error {
 		_, err := ts.cip.AdminUpdateUserAttributes(ctx, &cip.AdminUpdateUserAttributesInput{UserPoolId: &poolID, Username: aws.String("alice"), UserAttributes: attrs})
 		return err
@@ -221,12 +221,12 @@ func TestE2E_AdminUpdateAndDeleteUserAttributes(t *testing.T) {
 	if err := update(attr("given_name", "Alice"), attr("custom:tier", "gold"), attr("email_verified", "true")); err != nil {
 		t.Fatalf("AdminUpdateUserAttributes: %v", err)
 	}
-	am := attrMap(ts.adminGet(poolID, "alice").UserAttributes)
+	am := attrMap(ts.auAdminGet(poolID, "alice").UserAttributes)
 	if am["given_name"] != "Alice" || am["custom:tier"] != "gold" || am["email_verified"] != "true" {
 		t.Errorf("attributes after update %v", am)
 	}
 	// email_verified shows in the ID token as a boolean.
-	if v := claimsOf(t, *ts.tokens(clientID, "alice", goodPassword).IdToken)["email_verified"]; v != true {
+	if v := claimsOf(t, *ts.auTokens(clientID, "alice", auPassword).IdToken)["email_verified"]; v != true {
 		t.Errorf("email_verified claim %#v, want true", v)
 	}
 
@@ -241,7 +241,7 @@ func TestE2E_AdminUpdateAndDeleteUserAttributes(t *testing.T) {
 	} {
 		wantErr(t, "AdminUpdateUserAttributes "+c.name, update(c.a), "InvalidParameterException")
 	}
-	am = attrMap(ts.adminGet(poolID, "alice").UserAttributes)
+	am = attrMap(ts.auAdminGet(poolID, "alice").UserAttributes)
 	if am["sub"] != sub || am["custom:fixed"] != "v1" {
 		t.Errorf("refused update changed attributes: %v", am)
 	}
@@ -250,7 +250,7 @@ func TestE2E_AdminUpdateAndDeleteUserAttributes(t *testing.T) {
 	if err := update(attr("email", "alice2@example.com")); err != nil {
 		t.Fatal(err)
 	}
-	am = attrMap(ts.adminGet(poolID, "alice").UserAttributes)
+	am = attrMap(ts.auAdminGet(poolID, "alice").UserAttributes)
 	if am["email"] != "alice2@example.com" || am["email_verified"] == "true" {
 		t.Errorf("after email change: email %q email_verified %q, want alice2@example.com and not true", am["email"], am["email_verified"])
 	}
@@ -259,7 +259,7 @@ func TestE2E_AdminUpdateAndDeleteUserAttributes(t *testing.T) {
 	if err := update(attr("given_name", "")); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := attrMap(ts.adminGet(poolID, "alice").UserAttributes)["given_name"]; ok {
+	if _, ok := attrMap(ts.auAdminGet(poolID, "alice").UserAttributes)["given_name"]; ok {
 		t.Errorf("given_name still present after an update with an empty value")
 	}
 
@@ -271,7 +271,7 @@ func TestE2E_AdminUpdateAndDeleteUserAttributes(t *testing.T) {
 	if err := del("custom:tier"); err != nil {
 		t.Fatalf("AdminDeleteUserAttributes: %v", err)
 	}
-	am = attrMap(ts.adminGet(poolID, "alice").UserAttributes)
+	am = attrMap(ts.auAdminGet(poolID, "alice").UserAttributes)
 	if _, ok := am["custom:tier"]; ok {
 		t.Errorf("custom:tier still present: %v", am)
 	}
@@ -288,25 +288,25 @@ func TestE2E_AdminDisableEnableUser(t *testing.T) {
 	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	poolID, clientID := ts.basicPool(cip.CreateUserPoolInput{})
-	ts.confirmedUser(poolID, "alice", goodPassword)
-	before := ts.tokens(clientID, "alice", goodPassword)
-	if _, err := ts.getUser(*before.AccessToken); err != nil {
+	ts.confirmedUser(poolID, "alice", auPassword)
+	before := ts.auTokens(clientID, "alice", auPassword)
+	if _, err := ts.auGetUser(*before.AccessToken); err != nil {
 		t.Fatalf("GetUser before disable: %v", err)
 	}
 	in := &cip.AdminDisableUserInput{UserPoolId: &poolID, Username: aws.String("alice")}
 	if _, err := ts.cip.AdminDisableUser(ctx, in); err != nil {
 		t.Fatal(err)
 	}
-	g := ts.adminGet(poolID, "alice")
+	g := ts.auAdminGet(poolID, "alice")
 	if g.Enabled || g.UserStatus != types.UserStatusTypeConfirmed {
 		t.Errorf("after disable Enabled %v status %q, want false CONFIRMED", g.Enabled, g.UserStatus)
 	}
-	_, err := ts.passwordAuth(clientID, "alice", goodPassword)
+	_, err := ts.passwordAuth(clientID, "alice", auPassword)
 	wantErr(t, "sign-in while disabled", err, "NotAuthorizedException")
 	if err != nil && !strings.Contains(err.Error(), "User is disabled.") {
 		t.Errorf("message %v, want User is disabled.", err)
 	}
-	_, err = ts.getUser(*before.AccessToken)
+	_, err = ts.auGetUser(*before.AccessToken)
 	wantErr(t, "GetUser with an access token from before the disable", err, "NotAuthorizedException")
 	_, err = ts.cip.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeRefreshTokenAuth,
 		AuthParameters: map[string]string{"REFRESH_TOKEN": *before.RefreshToken}})
@@ -315,24 +315,24 @@ func TestE2E_AdminDisableEnableUser(t *testing.T) {
 	if _, err := ts.cip.AdminEnableUser(ctx, &cip.AdminEnableUserInput{UserPoolId: &poolID, Username: aws.String("alice")}); err != nil {
 		t.Fatal(err)
 	}
-	if !ts.adminGet(poolID, "alice").Enabled {
+	if !ts.auAdminGet(poolID, "alice").Enabled {
 		t.Errorf("Enabled false after AdminEnableUser")
 	}
-	after := ts.tokens(clientID, "alice", goodPassword)
-	if _, err := ts.getUser(*after.AccessToken); err != nil {
+	after := ts.auTokens(clientID, "alice", auPassword)
+	if _, err := ts.auGetUser(*after.AccessToken); err != nil {
 		t.Errorf("GetUser after enable: %v", err)
 	}
 	// Enabling again does not revive access tokens the disable revoked
 	// (this runs within a second of the disable, on purpose); the refresh
 	// token from before works again and mints usable ones.
-	_, err = ts.getUser(*before.AccessToken)
+	_, err = ts.auGetUser(*before.AccessToken)
 	wantFailure(t, "GetUser after enable with an access token from before the disable", err, "NotAuthorizedException", "Access Token has been revoked")
 	refreshed, err := ts.cip.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeRefreshTokenAuth,
 		AuthParameters: map[string]string{"REFRESH_TOKEN": *before.RefreshToken}})
 	if err != nil {
 		t.Fatalf("refresh after enable: %v", err)
 	}
-	if _, err := ts.getUser(*refreshed.AuthenticationResult.AccessToken); err != nil {
+	if _, err := ts.auGetUser(*refreshed.AuthenticationResult.AccessToken); err != nil {
 		t.Errorf("GetUser with a token refreshed after enable: %v", err)
 	}
 
@@ -354,34 +354,34 @@ func TestE2E_AdminSetUserPassword(t *testing.T) {
 		_, err := ts.cip.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &poolID, Username: aws.String("alice"), Password: &pw, Permanent: permanent})
 		return err
 	}
-	if err := set(goodPassword, true); err != nil {
+	if err := set(auPassword, true); err != nil {
 		t.Fatal(err)
 	}
-	if st := ts.adminGet(poolID, "alice").UserStatus; st != types.UserStatusTypeConfirmed {
+	if st := ts.auAdminGet(poolID, "alice").UserStatus; st != types.UserStatusTypeConfirmed {
 		t.Errorf("status after Permanent=true %q", st)
 	}
-	ts.tokens(clientID, "alice", goodPassword)
+	ts.auTokens(clientID, "alice", auPassword)
 
 	if err := set("Temp-Passw0rd", false); err != nil {
 		t.Fatal(err)
 	}
-	if st := ts.adminGet(poolID, "alice").UserStatus; st != types.UserStatusTypeForceChangePassword {
+	if st := ts.auAdminGet(poolID, "alice").UserStatus; st != types.UserStatusTypeForceChangePassword {
 		t.Errorf("status after Permanent=false %q", st)
 	}
 	out, err := ts.passwordAuth(clientID, "alice", "Temp-Passw0rd")
 	if err != nil || out.ChallengeName != types.ChallengeNameTypeNewPasswordRequired {
 		t.Errorf("sign-in after Permanent=false: %v %v, want NEW_PASSWORD_REQUIRED", out, err)
 	}
-	_, err = ts.passwordAuth(clientID, "alice", goodPassword)
+	_, err = ts.passwordAuth(clientID, "alice", auPassword)
 	wantErr(t, "sign-in with the replaced password", err, "NotAuthorizedException")
 
 	for _, weak := range []string{"short1!", "nouppercase1!", "NOLOWERCASE1!", "NoNumbers!!", "NoSymbols123"} {
 		wantErr(t, "AdminSetUserPassword "+weak, set(weak, true), "InvalidPasswordException")
 	}
-	if st := ts.adminGet(poolID, "alice").UserStatus; st != types.UserStatusTypeForceChangePassword {
+	if st := ts.auAdminGet(poolID, "alice").UserStatus; st != types.UserStatusTypeForceChangePassword {
 		t.Errorf("refused password changed the status to %q", st)
 	}
-	_, err = ts.cip.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &poolID, Username: aws.String("ghost"), Password: aws.String(goodPassword)})
+	_, err = ts.cip.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &poolID, Username: aws.String("ghost"), Password: aws.String(auPassword)})
 	wantErr(t, "AdminSetUserPassword unknown", err, "UserNotFoundException")
 }
 
@@ -389,14 +389,14 @@ func TestE2E_AdminResetUserPassword(t *testing.T) {
 	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	poolID, clientID := ts.basicPool(cip.CreateUserPoolInput{})
-	ts.confirmedUser(poolID, "alice", goodPassword, attr("email", "alice@example.com"), attr("email_verified", "true"))
+	ts.confirmedUser(poolID, "alice", auPassword, attr("email", "alice@example.com"), attr("email_verified", "true"))
 	if _, err := ts.cip.AdminResetUserPassword(ctx, &cip.AdminResetUserPasswordInput{UserPoolId: &poolID, Username: aws.String("alice")}); err != nil {
 		t.Fatalf("AdminResetUserPassword: %v", err)
 	}
-	if st := ts.adminGet(poolID, "alice").UserStatus; st != types.UserStatusTypeResetRequired {
+	if st := ts.auAdminGet(poolID, "alice").UserStatus; st != types.UserStatusTypeResetRequired {
 		t.Errorf("status %q, want RESET_REQUIRED", st)
 	}
-	_, err := ts.passwordAuth(clientID, "alice", goodPassword)
+	_, err := ts.passwordAuth(clientID, "alice", auPassword)
 	wantErr(t, "sign-in while RESET_REQUIRED", err, "PasswordResetRequiredException")
 	msgs := ts.messages(poolID, "alice")
 	if len(msgs) == 0 {
@@ -414,13 +414,13 @@ func TestE2E_AdminResetUserPassword(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ConfirmForgotPassword: %v", err)
 	}
-	if st := ts.adminGet(poolID, "alice").UserStatus; st != types.UserStatusTypeConfirmed {
+	if st := ts.auAdminGet(poolID, "alice").UserStatus; st != types.UserStatusTypeConfirmed {
 		t.Errorf("status %q after ConfirmForgotPassword, want CONFIRMED", st)
 	}
-	ts.tokens(clientID, "alice", "Rec0vered!")
+	ts.auTokens(clientID, "alice", "Rec0vered!")
 
 	// No verified contact → InvalidParameterException.
-	ts.confirmedUser(poolID, "nocontact", goodPassword)
+	ts.confirmedUser(poolID, "nocontact", auPassword)
 	_, err = ts.cip.AdminResetUserPassword(ctx, &cip.AdminResetUserPasswordInput{UserPoolId: &poolID, Username: aws.String("nocontact")})
 	wantErr(t, "AdminResetUserPassword without a verified contact", err, "InvalidParameterException")
 	_, err = ts.cip.AdminResetUserPassword(ctx, &cip.AdminResetUserPasswordInput{UserPoolId: &poolID, Username: aws.String("ghost")})
@@ -439,28 +439,28 @@ func TestE2E_AdminConfirmSignUp(t *testing.T) {
 	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	poolID, clientID := ts.basicPool(cip.CreateUserPoolInput{AutoVerifiedAttributes: []types.VerifiedAttributeType{"email"}})
-	_, err := ts.cip.SignUp(ctx, &cip.SignUpInput{ClientId: &clientID, Username: aws.String("alice"), Password: aws.String(goodPassword),
+	_, err := ts.cip.SignUp(ctx, &cip.SignUpInput{ClientId: &clientID, Username: aws.String("alice"), Password: aws.String(auPassword),
 		UserAttributes: []types.AttributeType{attr("email", "alice@example.com")}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st := ts.adminGet(poolID, "alice").UserStatus; st != types.UserStatusTypeUnconfirmed {
+	if st := ts.auAdminGet(poolID, "alice").UserStatus; st != types.UserStatusTypeUnconfirmed {
 		t.Fatalf("status %q, want UNCONFIRMED", st)
 	}
-	_, err = ts.passwordAuth(clientID, "alice", goodPassword)
+	_, err = ts.passwordAuth(clientID, "alice", auPassword)
 	wantErr(t, "sign-in while UNCONFIRMED", err, "UserNotConfirmedException")
 	in := &cip.AdminConfirmSignUpInput{UserPoolId: &poolID, Username: aws.String("alice")}
 	if _, err := ts.cip.AdminConfirmSignUp(ctx, in); err != nil {
 		t.Fatalf("AdminConfirmSignUp: %v", err)
 	}
-	g := ts.adminGet(poolID, "alice")
+	g := ts.auAdminGet(poolID, "alice")
 	if g.UserStatus != types.UserStatusTypeConfirmed {
 		t.Errorf("status %q, want CONFIRMED", g.UserStatus)
 	}
 	if attrMap(g.UserAttributes)["email_verified"] == "true" {
 		t.Errorf("AdminConfirmSignUp marked the email verified")
 	}
-	ts.tokens(clientID, "alice", goodPassword)
+	ts.auTokens(clientID, "alice", auPassword)
 	_, err = ts.cip.AdminConfirmSignUp(ctx, in)
 	wantFailure(t, "AdminConfirmSignUp twice", err, "NotAuthorizedException", "User cannot confirm because user status is not UNCONFIRMED.")
 	_, err = ts.cip.AdminConfirmSignUp(ctx, &cip.AdminConfirmSignUpInput{UserPoolId: &poolID, Username: aws.String("ghost")})
@@ -498,10 +498,10 @@ func TestE2E_AdminUserGlobalSignOut(t *testing.T) {
 	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	poolID, clientID := ts.basicPool(cip.CreateUserPoolInput{})
-	ts.confirmedUser(poolID, "alice", goodPassword)
-	ts.confirmedUser(poolID, "bob", goodPassword)
-	a := ts.tokens(clientID, "alice", goodPassword)
-	b := ts.tokens(clientID, "bob", goodPassword)
+	ts.confirmedUser(poolID, "alice", auPassword)
+	ts.confirmedUser(poolID, "bob", auPassword)
+	a := ts.auTokens(clientID, "alice", auPassword)
+	b := ts.auTokens(clientID, "bob", auPassword)
 	if _, err := ts.cip.AdminUserGlobalSignOut(ctx, &cip.AdminUserGlobalSignOutInput{UserPoolId: &poolID, Username: aws.String("alice")}); err != nil {
 		t.Fatal(err)
 	}
@@ -512,18 +512,18 @@ func TestE2E_AdminUserGlobalSignOut(t *testing.T) {
 	}
 	err := refresh(*a.RefreshToken)
 	wantErr(t, "refresh after global sign-out", err, "NotAuthorizedException")
-	_, err = ts.getUser(*a.AccessToken)
+	_, err = ts.auGetUser(*a.AccessToken)
 	wantErr(t, "GetUser after global sign-out", err, "NotAuthorizedException")
 
 	// Other users are unaffected; alice can sign in again.
 	if err := refresh(*b.RefreshToken); err != nil {
 		t.Errorf("bob's refresh after alice's sign-out: %v", err)
 	}
-	if _, err := ts.getUser(*b.AccessToken); err != nil {
+	if _, err := ts.auGetUser(*b.AccessToken); err != nil {
 		t.Errorf("bob's GetUser: %v", err)
 	}
-	again := ts.tokens(clientID, "alice", goodPassword)
-	if _, err := ts.getUser(*again.AccessToken); err != nil {
+	again := ts.auTokens(clientID, "alice", auPassword)
+	if _, err := ts.auGetUser(*again.AccessToken); err != nil {
 		t.Errorf("GetUser with a token issued after the sign-out: %v", err)
 	}
 	_, err = ts.cip.AdminUserGlobalSignOut(ctx, &cip.AdminUserGlobalSignOutInput{UserPoolId: &poolID, Username: aws.String("ghost")})
@@ -534,28 +534,28 @@ func TestE2E_AdminDeleteUser(t *testing.T) {
 	ts := startAdminTarn(t)
 	ctx := ctxT(t)
 	poolID, clientID := ts.basicPool(cip.CreateUserPoolInput{})
-	ts.confirmedUser(poolID, "alice", goodPassword)
-	oldSub := attrMap(ts.adminGet(poolID, "alice").UserAttributes)["sub"]
-	tok := ts.tokens(clientID, "alice", goodPassword)
+	ts.confirmedUser(poolID, "alice", auPassword)
+	oldSub := attrMap(ts.auAdminGet(poolID, "alice").UserAttributes)["sub"]
+	tok := ts.auTokens(clientID, "alice", auPassword)
 	in := &cip.AdminDeleteUserInput{UserPoolId: &poolID, Username: aws.String("alice")}
 	if _, err := ts.cip.AdminDeleteUser(ctx, in); err != nil {
 		t.Fatal(err)
 	}
 	_, err := ts.cip.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String("alice")})
 	wantErr(t, "AdminGetUser after delete", err, "UserNotFoundException")
-	_, err = ts.passwordAuth(clientID, "alice", goodPassword)
+	_, err = ts.passwordAuth(clientID, "alice", auPassword)
 	wantErr(t, "sign-in after delete", err, "UserNotFoundException")
-	_, err = ts.getUser(*tok.AccessToken)
+	_, err = ts.auGetUser(*tok.AccessToken)
 	wantErr(t, "GetUser with a deleted user's access token", err, "UserNotFoundException")
 	_, err = ts.cip.AdminDeleteUser(ctx, in)
 	wantErr(t, "AdminDeleteUser twice", err, "UserNotFoundException")
 
 	// The username is reusable, with a new sub.
 	ts.confirmedUser(poolID, "alice", "An0ther-Pass")
-	if sub := attrMap(ts.adminGet(poolID, "alice").UserAttributes)["sub"]; sub == oldSub {
+	if sub := attrMap(ts.auAdminGet(poolID, "alice").UserAttributes)["sub"]; sub == oldSub {
 		t.Errorf("re-created user has the old sub")
 	}
-	ts.tokens(clientID, "alice", "An0ther-Pass")
+	ts.auTokens(clientID, "alice", "An0ther-Pass")
 	// The old user's refresh token does not work for the new user.
 	_, err = ts.cip.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeRefreshTokenAuth,
 		AuthParameters: map[string]string{"REFRESH_TOKEN": *tok.RefreshToken}})
