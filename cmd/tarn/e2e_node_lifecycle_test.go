@@ -30,7 +30,8 @@ type lcStep struct {
 // origin_jti (the library revokes on signOut only then); tarn's tokens do,
 // so the step is required here.
 var lcSteps = []string{
-	"signUp", "signUpTwice", "authenticateUnconfirmed", "signUpCode", "confirmRegistration",
+	"signUp", "signUpTwice", "authenticateUnconfirmed", "resendConfirmationCode", "resendPastLimit",
+	"signUpCode", "confirmRegistration",
 	"authenticateWrongPassword", "authenticateUnknownUser", "authenticateUser",
 	"getUserAttributes", "updateAttributes",
 	"getSession", "getSessionFromStorage", "refreshSession",
@@ -46,6 +47,7 @@ var lcSteps = []string{
 var lcWantCode = map[string]string{
 	"signUpTwice":                         "UsernameExistsException",
 	"authenticateUnconfirmed":             "UserNotConfirmedException",
+	"resendPastLimit":                     "LimitExceededException",
 	"authenticateWrongPassword":           "NotAuthorizedException",
 	"authenticateUnknownUser":             "UserNotFoundException",
 	"changePasswordWrongOld":              "NotAuthorizedException",

@@ -2,7 +2,7 @@
 // own methods: sign-up, confirmation with the outbox code, SRP sign-in,
 // attributes, session refresh, password change, sign-out, forgotten
 // password, global sign-out, account deletion, and the failures the library
-// keys on (wrong password, unknown user, duplicate sign-up).
+// keys on (wrong password, unknown user, duplicate sign-up, the resend limit).
 // Input: environment TARN_ENDPOINT, POOL_ID, CLIENT_ID (a client without a
 // secret), USERNAME, EMAIL; the pool auto-verifies email.
 // Output: one JSON line per step, {step, ok, code?, message?}; the script
@@ -71,6 +71,16 @@ async function main() {
     nodeCall((cb) => pool.signUp(USERNAME, PASSWORDS[0], emailAttr, null, cb)),
   );
   await fails("authenticateUnconfirmed", "UserNotConfirmedException", () => authenticate(newUser(), PASSWORDS[0]));
+  // Five new codes an hour, then LimitExceededException (api.md §9); the
+  // newest code still confirms.
+  await step("resendConfirmationCode", async () => {
+    for (let i = 1; i <= 5; i++) {
+      const r = await nodeCall((cb) => user.resendConfirmationCode(cb));
+      const d = r.CodeDeliveryDetails;
+      check(d && d.DeliveryMedium === "EMAIL", `resend ${i}: ${JSON.stringify(r)}`);
+    }
+  });
+  await fails("resendPastLimit", "LimitExceededException", () => nodeCall((cb) => user.resendConfirmationCode(cb)));
   let signUpCode;
   await step("signUpCode", async () => {
     signUpCode = await newCode(before);
