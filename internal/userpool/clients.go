@@ -185,11 +185,7 @@ type UserPoolClientDescription struct {
 // page. Errors: ResourceNotFoundException; InvalidParameterException for a
 // bad NextToken.
 func (s *Service) ListUserPoolClients(ctx context.Context, in *ListUserPoolClientsInput) (*ListUserPoolClientsOutput, error) {
-	pool, err := s.pool(ctx, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	limit, page, err := pageRequest(in.NextToken, in.MaxResults)
+	pool, limit, page, err := s.poolPage(ctx, in.UserPoolId, in.NextToken, in.MaxResults)
 	if err != nil {
 		return nil, err
 	}

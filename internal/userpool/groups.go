@@ -172,11 +172,7 @@ type GroupsOutput struct {
 // absent = 60) at a time; NextToken is absent on the last page. Errors:
 // ResourceNotFoundException; InvalidParameterException for a bad NextToken.
 func (s *Service) ListGroups(ctx context.Context, in *ListGroupsInput) (*GroupsOutput, error) {
-	pool, err := s.pool(ctx, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	limit, page, err := pageRequest(in.NextToken, in.Limit)
+	pool, limit, page, err := s.poolPage(ctx, in.UserPoolId, in.NextToken, in.Limit)
 	if err != nil {
 		return nil, err
 	}
@@ -254,11 +250,7 @@ type AdminListGroupsForUserInput struct {
 // ResourceNotFoundException; UserNotFoundException;
 // InvalidParameterException for a bad NextToken.
 func (s *Service) AdminListGroupsForUser(ctx context.Context, in *AdminListGroupsForUserInput) (*GroupsOutput, error) {
-	pool, err := s.pool(ctx, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	limit, page, err := pageRequest(in.NextToken, in.Limit)
+	pool, limit, page, err := s.poolPage(ctx, in.UserPoolId, in.NextToken, in.Limit)
 	if err != nil {
 		return nil, err
 	}
@@ -292,11 +284,7 @@ type ListUsersInGroupOutput struct {
 // attributes. Errors: ResourceNotFoundException for an unknown pool or
 // group; InvalidParameterException for a bad NextToken.
 func (s *Service) ListUsersInGroup(ctx context.Context, in *ListUsersInGroupInput) (*ListUsersInGroupOutput, error) {
-	pool, err := s.pool(ctx, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	limit, page, err := pageRequest(in.NextToken, in.Limit)
+	pool, limit, page, err := s.poolPage(ctx, in.UserPoolId, in.NextToken, in.Limit)
 	if err != nil {
 		return nil, err
 	}

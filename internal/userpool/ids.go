@@ -1,6 +1,7 @@
 package userpool
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/binary"
 	"math/big"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/tarn-idp/tarn/internal/cognito"
 	"github.com/tarn-idp/tarn/internal/store"
 )
 
@@ -98,6 +100,15 @@ func pageRequest(token string, size *int) (limit int, page store.Page, err error
 	}
 	after, err := decodeToken(token)
 	return limit, store.Page{After: after, Limit: limit + 1}, err
+}
+
+// poolPage resolves the pool and the page of a listing inside a pool.
+func (s *Service) poolPage(ctx context.Context, poolID, token string, size *int) (pool cognito.UserPool, limit int, page store.Page, err error) {
+	if pool, err = s.pool(ctx, poolID); err != nil {
+		return pool, 0, page, err
+	}
+	limit, page, err = pageRequest(token, size)
+	return pool, limit, page, err
 }
 
 // pageResult trims items fetched with pageRequest to limit and returns the
