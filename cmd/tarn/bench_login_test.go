@@ -5,14 +5,27 @@ package main
 // user in over HTTP with the AWS SDK N times, and divides the CPU the
 // server process used (user + system, all threads, from /proc) by N. The
 // client's half (SDK, SRP maths) runs in the benchmark's process and is
-// not counted. Beside it, in the same run, it measures one RSA-2048
-// signature (crypto/rsa, what signs every token) and reports the login in
-// those units too, a ratio that holds when the machine's speed varies:
+// not counted.
 //
 //	go test ./cmd/tarn -run '^$' -bench ServerCPU -benchtime 2000x
 //
 // Targets (issue 2): USER_PASSWORD_AUTH < 3 ms and SRP < 5 ms of server
-// CPU per login. Two signatures (ID and access token) are the floor.
+// CPU per login. This machine's speed varies by up to 3× between days, so
+// the logins run in rounds of 100 and, before each round, the benchmark
+// times in its own process (the server idle) what the login cannot do
+// without (benchref.Floor): two RSA-2048 signatures, plus the password
+// check or the server's SRP maths. It reports, summed over the rounds:
+//
+//	server-cpu-ms/op  the server's CPU per login
+//	floor-ms/op       that login's floor, timed beside it
+//	x-floor           server CPU / floor: what tarn adds around the maths
+//	rsa-signs/op      server CPU in RSA-2048 signatures timed beside it
+//
+// The two vCPUs of these VMs slow each other down: one RSA signature takes
+// 60% longer while the other vCPU is busy. Running the whole benchmark on
+// one vCPU (`taskset -c 0 go test ...`) keeps the load generator and the
+// Go runtime's background work off the server's sibling; the note on issue
+// 2 gives both figures.
 
 import (
 	"fmt"
@@ -90,25 +103,38 @@ func BenchmarkServerCPU(b *testing.B) {
 	ts.auTokens(clientID, "bench", auPassword) // the pool's signing keys are made on first use
 	pid := cmd.Process.Pid
 
-	measure := func(b *testing.B, login func()) {
-		sign, err := benchref.RSASign(200)
-		if err != nil {
-			b.Fatal(err)
+	fx, err := benchref.NewFixture()
+	if err != nil {
+		b.Fatal(err)
+	}
+	measure := func(b *testing.B, login func(), floorOf func(benchref.Floor) time.Duration) {
+		const round = 100
+		var used, floor, sign time.Duration
+		for done := 0; done < b.N; {
+			b.StopTimer()
+			f, err := fx.MeasureFloor(10)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			n := min(round, b.N-done)
+			before := processCPU(b, pid)
+			for range n {
+				login()
+			}
+			used += processCPU(b, pid) - before
+			floor += floorOf(f) * time.Duration(n)
+			sign += f.Sign * time.Duration(n)
+			done += n
 		}
-		b.ResetTimer()
-		before := processCPU(b, pid)
-		for range b.N {
-			login()
-		}
-		used := processCPU(b, pid) - before
 		b.StopTimer()
-		perLogin := used / time.Duration(b.N)
-		b.ReportMetric(float64(perLogin)/float64(time.Millisecond), "server-cpu-ms/op")
-		b.ReportMetric(float64(perLogin)/float64(sign), "rsa-signs/op")
-		b.ReportMetric(float64(sign)/float64(time.Millisecond), "rsa-sign-ms")
+		b.ReportMetric(float64(used)/float64(b.N)/float64(time.Millisecond), "server-cpu-ms/op")
+		b.ReportMetric(float64(floor)/float64(b.N)/float64(time.Millisecond), "floor-ms/op")
+		b.ReportMetric(float64(used)/float64(floor), "x-floor")
+		b.ReportMetric(float64(used)/float64(sign), "rsa-signs/op")
 	}
 	b.Run("USER_PASSWORD_AUTH", func(b *testing.B) {
-		measure(b, func() { ts.auTokens(clientID, "bench", auPassword) })
+		measure(b, func() { ts.auTokens(clientID, "bench", auPassword) }, benchref.Floor.PasswordLogin)
 	})
 	b.Run("USER_SRP_AUTH", func(b *testing.B) {
 		measure(b, func() {
@@ -120,6 +146,6 @@ func BenchmarkServerCPU(b *testing.B) {
 			if err != nil || out.AuthenticationResult == nil {
 				b.Fatalf("PASSWORD_VERIFIER: %v", err)
 			}
-		})
+		}, benchref.Floor.SRPLogin)
 	})
 }
