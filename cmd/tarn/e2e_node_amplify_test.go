@@ -2,8 +2,9 @@ package main
 
 // Amplify JS v6 (the real aws-amplify npm package), configured the way an
 // application configures it with userPoolEndpoint pointing at tarn, signs a
-// user up, in (SRP) and out, and changes its password:
-// test/js/amplify-flow.mjs.
+// user up, in (SRP) and out, and changes its password
+// (test/js/amplify-flow.mjs); and manages an account: attributes, a reset
+// password, deletion (test/js/amplify-account.mjs).
 
 import (
 	"os"
@@ -30,7 +31,10 @@ var amplifyWantCode = map[string]string{
 	"signInOldPassword":      "NotAuthorizedException",
 }
 
-func TestE2E_JS_Amplify_UserFlow(t *testing.T) {
+// requireAmplify returns the node binary once aws-amplify is installed in
+// test/js, and skips or fails the test as auRequireNode does when not.
+func requireAmplify(t *testing.T) string {
+	t.Helper()
 	node := auRequireNode(t)
 	if _, err := os.Stat(filepath.Join(auJSDir, "node_modules", "aws-amplify", "package.json")); err != nil {
 		msg := "test/js/node_modules/aws-amplify is missing"
@@ -39,6 +43,11 @@ func TestE2E_JS_Amplify_UserFlow(t *testing.T) {
 		}
 		t.Fatal(msg + "; run `npm ci --prefix test/js` from the repository root, or set TARN_SKIP_NODE=1 to skip the JavaScript client tests")
 	}
+	return node
+}
+
+func TestE2E_JS_Amplify_UserFlow(t *testing.T) {
+	node := requireAmplify(t)
 	ts := startTarn(t)
 	// Amplify's usual pool: email is the username and is verified by code.
 	p := ts.pool(cip.CreateUserPoolInput{
@@ -69,4 +78,67 @@ func TestE2E_JS_Amplify_UserFlow(t *testing.T) {
 	ts.auTokens(clientID, email, newPassword)
 	_, err := ts.passwordAuth(clientID, email, password)
 	wantErr(t, "USER_PASSWORD_AUTH with the old password", err, "NotAuthorizedException")
+}
+
+// amplifyAccountSteps are the steps amplify-account.mjs must report, in
+// order, and amplifyAccountWantCode the error names of its failure steps.
+var amplifyAccountSteps = []string{
+	"signInTemporaryPassword", "confirmSignInNewPassword", "fetchUserAttributes",
+	"updateUserAttributes", "fetchUserAttributesUnverified", "confirmUserAttributeWrongCode", "confirmUserAttribute",
+	"sendUserAttributeVerificationCode", "deleteRequiredAttribute", "deleteUserAttributes", "signOut", "signInOldEmail", "signInUserPasswordAuth",
+	"signOutAgain", "resetPassword", "confirmResetPasswordWrongCode", "confirmResetPassword", "signInBeforeReset",
+	"signInAfterReset", "deleteUser", "signInDeleted",
+	"signUpSecond", "resendSignUpCode", "confirmSignUpResentCode", "signInSecond", "done",
+}
+
+var amplifyAccountWantCode = map[string]string{
+	"confirmUserAttributeWrongCode": "CodeMismatchException",
+	"deleteRequiredAttribute":       "InvalidParameterException",
+	"signInOldEmail":                "UserNotFoundException",
+	"confirmResetPasswordWrongCode": "CodeMismatchException",
+	"signInBeforeReset":             "NotAuthorizedException",
+	"signInDeleted":                 "UserNotFoundException",
+}
+
+// Amplify JS v6 through account management: an administrator-created user
+// sets its password (NEW_PASSWORD_REQUIRED with a required attribute),
+// changes and verifies its email, deletes an attribute, signs in with
+// USER_PASSWORD_AUTH, resets its password with the emailed code and
+// deletes itself; a second user has its sign-up code resent.
+func TestE2E_JS_Amplify_AccountManagement(t *testing.T) {
+	node := requireAmplify(t)
+	ts := startTarn(t)
+	p := ts.pool(cip.CreateUserPoolInput{
+		UsernameAttributes:     []types.UsernameAttributeType{types.UsernameAttributeTypeEmail},
+		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
+		Schema:                 []types.SchemaAttributeType{{Name: aws.String("name"), Required: aws.Bool(true), Mutable: aws.Bool(true)}},
+	})
+	poolID := *p.Id
+	clientID := *ts.client(poolID, cip.CreateUserPoolClientInput{}).ClientId
+	const adminEmail, tempPassword = "ben@example.com", "Temp0rary!pass"
+	const newEmail, signUpEmail = "benjamin@example.org", "cleo@example.com"
+	const password, resetPassword = "Passw0rd!first", "Passw0rd!reset"
+	created, err := ts.cip.AdminCreateUser(ctxT(t), &cip.AdminCreateUserInput{
+		UserPoolId: aws.String(poolID), Username: aws.String(adminEmail), TemporaryPassword: aws.String(tempPassword),
+		MessageAction:  types.MessageActionTypeSuppress,
+		UserAttributes: []types.AttributeType{{Name: aws.String("email_verified"), Value: aws.String("true")}},
+	})
+	if err != nil {
+		t.Fatalf("AdminCreateUser: %v", err)
+	}
+	user := aws.ToString(created.User.Username)
+
+	runNodeSteps(t, node, "amplify-account.mjs", []string{"TARN_ENDPOINT=" + ts.url, "POOL_ID=" + poolID, "CLIENT_ID=" + clientID,
+		"ADMIN_EMAIL=" + adminEmail, "ADMIN_USER=" + user, "TEMP_PASSWORD=" + tempPassword, "NEW_EMAIL=" + newEmail,
+		"SIGNUP_EMAIL=" + signUpEmail, "PASSWORD=" + password, "RESET_PASSWORD=" + resetPassword},
+		amplifyAccountSteps, amplifyAccountWantCode)
+
+	// What Amplify did is what the admin API sees: the first user is gone,
+	// the second is confirmed with its email verified and its name kept.
+	_, err = ts.cip.AdminGetUser(ctxT(t), &cip.AdminGetUserInput{UserPoolId: aws.String(poolID), Username: aws.String(user)})
+	wantErr(t, "AdminGetUser of the deleted user", err, "UserNotFoundException")
+	second := ts.auAdminGet(poolID, signUpEmail)
+	if a := attrMap(second.UserAttributes); second.UserStatus != types.UserStatusTypeConfirmed || a["email_verified"] != "true" || a["name"] != "Cleo" {
+		t.Errorf("second user: status %s, attributes %v", second.UserStatus, a)
+	}
 }
