@@ -349,3 +349,54 @@ func TestE2E_Lockout_UnknownNamesLockOutToo(t *testing.T) {
 		wantFailure(t, name+": wrong SRP proof after the lockout", err, "NotAuthorizedException", "Incorrect username or password.")
 	}
 }
+
+// api.md §3.8: 15 minutes without a failed sign-in start the count again;
+// a shorter pause does not. A real user and an unknown name behind
+// PreventUserExistenceErrors get the same answers.
+func TestE2E_Lockout_FifteenQuietMinutesResetTheCount(t *testing.T) {
+	ts, clock := quotaTarn(t)
+	poolID, _ := ts.auEmailPool(cip.CreateUserPoolInput{})
+	hidden := *ts.client(poolID, cip.CreateUserPoolClientInput{ClientName: aws.String("hidden"),
+		PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled}).ClientId
+	ts.confirmedUser(poolID, "quinn", auPassword)
+	signIn := func(name, password string) string {
+		_, err := ts.cip.InitiateAuth(ctxT(t), &cip.InitiateAuthInput{ClientId: &hidden, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+			AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": password}})
+		if err == nil {
+			return "signed in"
+		}
+		return errText(err)
+	}
+	wrong := func(name string, n int) (got []string) {
+		for range n {
+			got = append(got, signIn(name, "Wr0ng-password"))
+		}
+		return got
+	}
+	const incorrect, exceeded = "NotAuthorizedException: Incorrect username or password.", "NotAuthorizedException: Password attempts exceeded"
+	four := []string{incorrect, incorrect, incorrect, incorrect}
+	for _, name := range []string{"quinn", "nobody"} {
+		// Four failures, then 15 quiet minutes: four more are not a lockout.
+		if got := wrong(name, 4); !slices.Equal(got, four) {
+			t.Fatalf("%s: first four failures %q", name, got)
+		}
+	}
+	clock.Advance(15 * time.Minute)
+	for _, name := range []string{"quinn", "nobody"} {
+		if got := wrong(name, 4); !slices.Equal(got, four) {
+			t.Errorf("%s: four failures after 15 quiet minutes %q, want no lockout", name, got)
+		}
+	}
+	// Just under 15 minutes later the count goes on: the fifth failure
+	// locks, for one second.
+	clock.Advance(15*time.Minute - time.Second)
+	for _, name := range []string{"quinn", "nobody"} {
+		if got := wrong(name, 2); !slices.Equal(got, []string{incorrect, exceeded}) {
+			t.Errorf("%s: failures 5 and 6 after a pause under 15 minutes %q, want the lockout on the sixth", name, got)
+		}
+	}
+	clock.Advance(time.Second)
+	if got := signIn("quinn", auPassword); got != "signed in" {
+		t.Errorf("quinn: right password after the one-second lockout: %s", got)
+	}
+}

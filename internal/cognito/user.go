@@ -39,7 +39,9 @@ type User struct {
 	// Pending holds new values of attributes that must be verified before
 	// they replace the current ones (AttributesRequireVerificationBeforeUpdate).
 	Pending map[string]string
-	// FailedAttempts and LockedUntil implement the sign-in lockout.
+	// FailedAttempts and LockedUntil implement the sign-in lockout: the
+	// count of consecutive failed sign-ins, and the time of the last one
+	// plus the lockout it earned.
 	FailedAttempts int
 	LockedUntil    time.Time
 	// Extra carries settings that later features add (MFA preferences,

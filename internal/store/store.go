@@ -176,9 +176,12 @@ type Store interface {
 	// since. Inside a transaction, CountAttempts also holds a lock on the
 	// user's name (whether or not such a user exists) against other
 	// transactions until this one ends, so that a count and the AddAttempt
-	// after it are not overtaken by another node.
+	// after it are not overtaken by another node. AttemptTimes lists the
+	// times of the attempts CountAttempts would count, newest first,
+	// without the lock.
 	AddAttempt(ctx context.Context, poolID, username, action string, at, pruneBefore time.Time) error
 	CountAttempts(ctx context.Context, poolID, username, action string, since time.Time) (int, error)
+	AttemptTimes(ctx context.Context, poolID, username, action string, since time.Time) ([]time.Time, error)
 
 	// Invocation log. ListInvocations returns matching records oldest
 	// first.

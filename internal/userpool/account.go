@@ -51,7 +51,7 @@ func (s *Service) ChangePassword(ctx context.Context, in *ChangePasswordInput) (
 	if err != nil {
 		return nil, err
 	}
-	if s.now().Before(c.user.LockedUntil) {
+	if lockedOut(&c.user, s.now()) {
 		return nil, errPasswordAttemptsExceeded()
 	}
 	if err := s.takeQuota(ctx, c.pool.Id, c.user.Username, quotaChangePassword); err != nil {

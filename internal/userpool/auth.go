@@ -206,24 +206,64 @@ func (s *Service) signInUser(ctx context.Context, a *attempt, username string, p
 			return u, errHiddenResetRequired
 		}
 		return u, cognito.Errorf(cognito.PasswordResetRequired, "Password reset required for the user")
-	case s.now().Before(u.LockedUntil):
+	case lockedOut(&u, s.now()):
 		return u, errPasswordAttemptsExceeded()
 	}
 	return u, nil
 }
 
 // Lockout (api.md §3.8): from the 5th consecutive failure the user is
-// locked for 2^(n−5) seconds, at most 15 minutes.
-const lockoutFree = 5
+// locked for 2^(n−5) seconds, at most 15 minutes; 15 minutes without a
+// failure start the count again.
+const (
+	lockoutFree  = 5
+	lockoutQuiet = 15 * time.Minute
+)
 
 func errPasswordAttemptsExceeded() error {
 	return cognito.Errorf(cognito.NotAuthorized, "Password attempts exceeded")
 }
 
-// lockoutAfter is how long the n-th consecutive failure (n >= lockoutFree)
-// locks the user out: 2^(n−5) seconds, at most 15 minutes.
+// lockoutAfter is how long the n-th consecutive failure locks the user
+// out: none before the lockoutFree-th, then 2^(n−5) seconds, at most 15
+// minutes.
 func lockoutAfter(n int) time.Duration {
+	if n < lockoutFree {
+		return 0
+	}
 	return time.Duration(math.Min(math.Pow(2, float64(n-lockoutFree)), 900)) * time.Second
+}
+
+// A user's FailedAttempts counts its consecutive failed sign-ins and
+// LockedUntil is the last of them plus the lockout it earned (none below
+// lockoutFree, so LockedUntil is then the failure's time).
+
+// lockedOut reports whether u is locked out at now.
+func lockedOut(u *cognito.User, now time.Time) bool {
+	return u.FailedAttempts >= lockoutFree && now.Before(u.LockedUntil)
+}
+
+// failuresBefore is the count a failure at now adds to: u's, unless its
+// last failure was lockoutQuiet or longer ago.
+func failuresBefore(u *cognito.User, now time.Time) int {
+	if now.Sub(u.LockedUntil.Add(-lockoutAfter(u.FailedAttempts))) >= lockoutQuiet {
+		return 0
+	}
+	return u.FailedAttempts
+}
+
+// failureRun is the count of consecutive failures at the times given
+// (newest first) that are still counted at now: those since the last quiet
+// gap of lockoutQuiet, the same count failuresBefore keeps for real users.
+func failureRun(times []time.Time, now time.Time) int {
+	if len(times) == 0 || now.Sub(times[0]) >= lockoutQuiet {
+		return 0
+	}
+	n := 1
+	for n < len(times) && times[n-1].Sub(times[n]) < lockoutQuiet {
+		n++
+	}
+	return n
 }
 
 // passwordChecked records the outcome of a password check: failures count
@@ -240,10 +280,9 @@ func (s *Service) passwordChecked(ctx context.Context, a *attempt, u *cognito.Us
 		})
 	}
 	err := s.updateUser(ctx, s.st, &a.pool, u.Username, false, func(x *cognito.User) error {
-		x.FailedAttempts++
-		if x.FailedAttempts >= lockoutFree {
-			x.LockedUntil = s.now().Add(lockoutAfter(x.FailedAttempts))
-		}
+		now := s.now()
+		x.FailedAttempts = failuresBefore(x, now) + 1
+		x.LockedUntil = now.Add(lockoutAfter(x.FailedAttempts))
 		return nil
 	})
 	if err != nil {

@@ -97,24 +97,26 @@ func (s *Service) codeRequest(ctx context.Context, clientID, secretHash, usernam
 // user behind PreventUserExistenceErrors: their failed sign-ins are kept as
 // attempts under the name as typed, so that the fifth failure locks the
 // name out just as it would a real user, and the lockout tells nothing.
-// (The store keeps an hour of attempts, more than the longest lockout.)
+// The store keeps an hour of attempts, more than the longest lockout and
+// than the 15 quiet minutes that end a run of failures; a run of failures
+// that lasts over an hour (one every few minutes) counts only its last
+// hour for an unknown name, all of it for a real user.
 const actionHiddenSignIn = "unknown-user:SignIn"
 
 // hiddenLockedOut answers "Password attempts exceeded" while the name is
 // locked out.
 func (s *Service) hiddenLockedOut(ctx context.Context, pool *cognito.UserPool, typed string) error {
-	name, now := usernameKey(pool, typed), s.now()
-	n, err := s.st.CountAttempts(ctx, pool.Id, name, actionHiddenSignIn, now.Add(-quotaWindow))
-	if err != nil || n < lockoutFree {
+	now := s.now()
+	times, err := s.st.AttemptTimes(ctx, pool.Id, usernameKey(pool, typed), actionHiddenSignIn, now.Add(-quotaWindow))
+	if err != nil {
 		return err
 	}
 	// Failures are not recorded while locked, so the latest is the n-th:
 	// the name is locked while it is younger than its lockout.
-	recent, err := s.st.CountAttempts(ctx, pool.Id, name, actionHiddenSignIn, now.Add(-lockoutAfter(n)))
-	if err != nil || recent == 0 {
-		return err
+	if n := failureRun(times, now); n >= lockoutFree && now.Before(times[0].Add(lockoutAfter(n))) {
+		return errPasswordAttemptsExceeded()
 	}
-	return errPasswordAttemptsExceeded()
+	return nil
 }
 
 // hiddenSignInFailed records a failed sign-in of the name and returns the

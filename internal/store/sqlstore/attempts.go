@@ -55,3 +55,23 @@ func (s *Store) CountAttempts(ctx context.Context, poolID, username, action stri
 	}
 	return n, nil
 }
+
+// AttemptTimes implements store.Store.
+func (s *Store) AttemptTimes(ctx context.Context, poolID, username, action string, since time.Time) ([]time.Time, error) {
+	rows, err := s.q().QueryContext(ctx, `SELECT at FROM attempts
+		WHERE pool_id = $1 AND username = $2 AND action = $3 AND at >= $4 ORDER BY at DESC`,
+		poolID, username, action, ts(since))
+	if err != nil {
+		return nil, s.wrap(err)
+	}
+	defer rows.Close()
+	var times []time.Time
+	for rows.Next() {
+		var t time.Time
+		if err := rows.Scan(timeCol{&t}); err != nil {
+			return nil, s.wrap(err)
+		}
+		times = append(times, t)
+	}
+	return times, s.wrap(rows.Err())
+}

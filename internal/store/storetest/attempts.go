@@ -29,6 +29,16 @@ func testAttempts(t *testing.T, s store.Store) {
 	same(t, "alice's Verify attempts", countAttempts(t, s, "p1", "alice", "Verify", at(-time.Hour)), 1)
 	same(t, "unknown user's attempts", countAttempts(t, s, "p1", "carol", "Resend", at(-time.Hour)), 0)
 
+	// AttemptTimes lists what CountAttempts counts, newest first.
+	times, err := s.AttemptTimes(ctx, "p1", "alice", "Resend", at(time.Minute))
+	must(t, err, "AttemptTimes")
+	if len(times) != 2 || !times[0].Equal(micro(at(2*time.Minute))) || !times[1].Equal(micro(at(time.Minute))) {
+		t.Errorf("AttemptTimes since the second = %v, want [%v %v]", times, micro(at(2*time.Minute)), micro(at(time.Minute)))
+	}
+	times, err = s.AttemptTimes(ctx, "p1", "carol", "Resend", at(-time.Hour))
+	must(t, err, "AttemptTimes unknown user")
+	same(t, "unknown user's attempt times", len(times), 0)
+
 	// Adding one prunes every attempt of the pool that has aged out,
 	// whoever made it, and nothing in other pools.
 	must(t, s.AddAttempt(ctx, "p1", "alice", "Resend", at(time.Hour), at(90*time.Second)), "AddAttempt pruning")
@@ -39,7 +49,7 @@ func testAttempts(t *testing.T, s store.Store) {
 
 	// Inside a transaction (where counting also locks the name, user or
 	// not) an attempt that rolls back is not kept.
-	err := s.Tx(ctx, func(tx store.Store) error {
+	err = s.Tx(ctx, func(tx store.Store) error {
 		same(t, "attempts counted inside the tx", countAttempts(t, tx, "p1", "nobody", "Resend", time.Time{}), 0)
 		must(t, tx.AddAttempt(ctx, "p1", "nobody", "Resend", at(time.Hour), at(-time.Hour)), "AddAttempt in tx")
 		same(t, "attempts seen inside the tx", countAttempts(t, tx, "p1", "nobody", "Resend", time.Time{}), 1)
