@@ -39,16 +39,22 @@ func benchPoolWithUser(b *testing.B) (*Service, cognito.UserPool, cognito.UserPo
 	return s, pool, client
 }
 
-// rsaSignRatio reports ns/op in units of one RSA-2048 signature measured
-// in the same run (benchref). Call it after the timed loop.
-func rsaSignRatio(b *testing.B) {
+// floorRatio reports ns/op in units of one RSA-2048 signature, and as a
+// multiple of the login's floor (benchref.Floor), both measured in the same
+// run. Call it after the timed loop.
+func floorRatio(b *testing.B, floorOf func(benchref.Floor) time.Duration) {
 	b.StopTimer()
 	perOp := float64(b.Elapsed()) / float64(b.N)
-	sign, err := benchref.RSASign(200)
+	fx, err := benchref.NewFixture()
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.ReportMetric(perOp/float64(sign), "rsa-signs/op")
+	f, err := fx.MeasureFloor(100)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(perOp/float64(f.Sign), "rsa-signs/op")
+	b.ReportMetric(perOp/float64(floorOf(f)), "x-floor")
 }
 
 func BenchmarkLogin_UserPasswordAuth(b *testing.B) {
@@ -62,7 +68,7 @@ func BenchmarkLogin_UserPasswordAuth(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	rsaSignRatio(b)
+	floorRatio(b, benchref.Floor.PasswordLogin)
 }
 
 func BenchmarkLogin_SRP(b *testing.B) {
@@ -91,7 +97,7 @@ func BenchmarkLogin_SRP(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	rsaSignRatio(b)
+	floorRatio(b, benchref.Floor.SRPLogin)
 }
 
 // fillPool stores n users directly (computing n verifiers would take
