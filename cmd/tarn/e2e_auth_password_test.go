@@ -280,3 +280,70 @@ func TestE2E_SelfService_GetUserChangePasswordAttributesDeleteUser(t *testing.T)
 	_, err = ts.auGetUser(*access)
 	wantErr(t, "GetUser with the deleted user's token after the name was reused", err, "UserNotFoundException")
 }
+
+// The NEW_PASSWORD_REQUIRED answer changes attributes under the rules of
+// an update (api.md §3.5, §3.7): a new email is unverified and, being
+// auto-verified, gets a code; an immutable attribute the user already has
+// cannot change, while one it lacks may be given (completing the creation).
+func TestE2E_NewPasswordRequired_AttributeChangesFollowTheUpdateRules(t *testing.T) {
+	ts := startTarn(t)
+	p := ts.pool(cip.CreateUserPoolInput{
+		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
+		Schema: []types.SchemaAttributeType{{Name: aws.String("fixed"), AttributeDataType: types.AttributeDataTypeString,
+			Mutable: aws.Bool(false)}},
+	})
+	poolID := *p.Id
+	clientID := *ts.client(poolID, cip.CreateUserPoolClientInput{}).ClientId
+	const temp, newPassword = "Temp0rary!", "N3w-password!"
+	create := func(name string, attrs ...types.AttributeType) {
+		t.Helper()
+		_, err := ts.cip.AdminCreateUser(ctxT(t), &cip.AdminCreateUserInput{UserPoolId: &poolID, Username: aws.String(name),
+			TemporaryPassword: aws.String(temp), MessageAction: types.MessageActionTypeSuppress, UserAttributes: attrs})
+		if err != nil {
+			t.Fatalf("AdminCreateUser %s: %v", name, err)
+		}
+	}
+	answer := func(name string, attrs map[string]string) (*cip.RespondToAuthChallengeOutput, error) {
+		t.Helper()
+		out, err := ts.passwordAuth(clientID, name, temp)
+		if err != nil || out.ChallengeName != types.ChallengeNameTypeNewPasswordRequired {
+			t.Fatalf("%s: InitiateAuth with the temporary password: %v %+v", name, err, out)
+		}
+		r := map[string]string{"USERNAME": name, "NEW_PASSWORD": newPassword}
+		for k, v := range attrs {
+			r["userAttributes."+k] = v
+		}
+		return ts.auRespond(clientID, types.ChallengeNameTypeNewPasswordRequired, out.Session, r)
+	}
+
+	create("fay", attr("email", "fay@example.com"), attr("email_verified", "true"), attr("custom:fixed", "orig"))
+	_, err := answer("fay", map[string]string{"custom:fixed": "changed"})
+	wantFailure(t, "changing an immutable attribute", err, "InvalidParameterException", "Cannot modify the non-mutable attribute custom:fixed")
+	res, err := answer("fay", map[string]string{"email": "fay@example.org"})
+	if err != nil || res.AuthenticationResult == nil {
+		t.Fatalf("changing the email: %v %+v", err, res)
+	}
+	if c := auClaims(t, *res.AuthenticationResult.IdToken); c["email"] != "fay@example.org" || c["email_verified"] != false {
+		t.Errorf("ID token email %v verified %v, want the new email unverified", c["email"], c["email_verified"])
+	}
+	a := attrMap(ts.auAdminGet(poolID, "fay").UserAttributes)
+	if a["email"] != "fay@example.org" || a["email_verified"] != "false" || a["custom:fixed"] != "orig" {
+		t.Errorf("fay's attributes %v, want the new email unverified and custom:fixed unchanged", a)
+	}
+	msgs := ts.messages(poolID, "fay")
+	if len(msgs) != 1 || msgs[0].Destination != "fay@example.org" || msgs[0].Action != "UpdateUserAttribute" || msgs[0].Code == "" {
+		t.Fatalf("outbox for fay: %+v, want one verification code to the new email", msgs)
+	}
+	if _, err := ts.cip.VerifyUserAttribute(ctxT(t), &cip.VerifyUserAttributeInput{AccessToken: res.AuthenticationResult.AccessToken,
+		AttributeName: aws.String("email"), Code: aws.String(msgs[0].Code)}); err != nil {
+		t.Fatalf("VerifyUserAttribute with the code: %v", err)
+	}
+
+	create("gil", attr("email", "gil@example.com"))
+	if _, err := answer("gil", map[string]string{"custom:fixed": "set-once"}); err != nil {
+		t.Fatalf("giving an immutable attribute the user lacks: %v", err)
+	}
+	if a := attrMap(ts.auAdminGet(poolID, "gil").UserAttributes); a["custom:fixed"] != "set-once" {
+		t.Errorf("gil's custom:fixed = %q, want set-once", a["custom:fixed"])
+	}
+}

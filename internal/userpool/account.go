@@ -105,7 +105,7 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *UpdateUserAttrib
 	if err != nil {
 		return nil, err
 	}
-	list, err := s.updateAttributes(ctx, &c.pool, &c.user, in.UserAttributes, attrWrite{client: &c.client}, in.ClientMetadata)
+	list, err := s.updateAttributes(ctx, &c.pool, &c.user, in.UserAttributes, attrWrite{client: &c.client}, in.ClientMetadata, nil)
 	if err != nil {
 		return nil, err
 	}

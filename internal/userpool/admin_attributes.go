@@ -22,7 +22,7 @@ func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *AdminUpdate
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.updateAttributes(ctx, &pool, &u, in.UserAttributes, attrWrite{admin: true}, in.ClientMetadata); err != nil {
+	if _, err := s.updateAttributes(ctx, &pool, &u, in.UserAttributes, attrWrite{admin: true}, in.ClientMetadata, nil); err != nil {
 		return nil, err
 	}
 	return &Empty{}, nil
@@ -32,8 +32,10 @@ func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *AdminUpdate
 // delete; a changed email / phone number becomes unverified unless the same
 // request sets its *_verified flag, and when the attribute is auto-verified a
 // code goes to the new value. With AttributesRequireVerificationBeforeUpdate
-// the new value waits in Pending until VerifyUserAttribute.
-func (s *Service) updateAttributes(ctx context.Context, pool *cognito.UserPool, u *cognito.User, attrs []AttributeType, w attrWrite, meta map[string]string) ([]*CodeDeliveryDetails, error) {
+// the new value waits in Pending until VerifyUserAttribute. When also is
+// not nil it makes further changes to the user in the same write (and may
+// refuse it).
+func (s *Service) updateAttributes(ctx context.Context, pool *cognito.UserPool, u *cognito.User, attrs []AttributeType, w attrWrite, meta map[string]string, also func(*cognito.User) error) ([]*CodeDeliveryDetails, error) {
 	if err := checkAttributes(pool, attrs, w); err != nil {
 		return nil, err
 	}
@@ -105,6 +107,11 @@ func (s *Service) updateAttributes(ctx context.Context, pool *cognito.UserPool, 
 				} else {
 					x.Attributes[a.Name] = a.Value
 					x.Attributes[a.Name+"_verified"] = "false"
+				}
+			}
+			if also != nil {
+				if err := also(x); err != nil {
+					return err
 				}
 			}
 			*u = x.Clone()

@@ -87,11 +87,29 @@ func (s *Service) answerNewPassword(ctx context.Context, a *attempt, session str
 	if name := missingRequired(&a.pool, merged); name != "" {
 		return nil, cognito.ErrInvalidParameter("Invalid attributes given, %s is missing", name)
 	}
-	w := attrWrite{create: true, admin: a.admin}
+	// [?] decision: the answer completes the user's creation, so it may set
+	// an immutable attribute the user has no value for yet (a required one
+	// AdminCreateUser left out would otherwise lock the user out); a value
+	// the user already has changes under the update rules: immutable
+	// attributes are refused, and a new email or phone number is unverified
+	// (with a code when it is auto-verified), as UpdateUserAttributes does.
+	w := attrWrite{admin: a.admin}
 	if !a.admin {
 		w.client = &a.client
 	}
-	if err := checkAttributes(&a.pool, attrs, w); err != nil {
+	var fresh, changed []AttributeType
+	for _, at := range attrs {
+		if u.Attributes[at.Name] == "" {
+			fresh = append(fresh, at)
+		} else {
+			changed = append(changed, at)
+		}
+	}
+	if err := checkAttributes(&a.pool, changed, w); err != nil {
+		return nil, err
+	}
+	w.create = true
+	if err := checkAttributes(&a.pool, fresh, w); err != nil {
 		return nil, err
 	}
 	if err := checkPassword(&a.pool, r["NEW_PASSWORD"]); err != nil {
@@ -104,21 +122,13 @@ func (s *Service) answerNewPassword(ctx context.Context, a *attempt, session str
 	if err != nil {
 		return nil, err
 	}
-	err = s.updateUser(ctx, s.st, &a.pool, u.Username, false, func(x *cognito.User) error {
+	_, err = s.updateAttributes(ctx, &a.pool, &u, attrs, w, a.metadata, func(x *cognito.User) error {
 		if x.Status != cognito.StatusForceChangePassword || !x.Enabled {
 			// Answered concurrently, or disabled meanwhile.
 			return cognito.Errorf(cognito.NotAuthorized, "Invalid session for the user.")
 		}
-		for _, at := range attrs {
-			if at.Value == "" {
-				delete(x.Attributes, at.Name)
-			} else {
-				x.Attributes[at.Name] = at.Value
-			}
-		}
 		setCredential(&a.pool, x, cred)
 		x.PasswordSetAt, x.Status = s.now(), cognito.StatusConfirmed
-		u = x.Clone()
 		return nil
 	})
 	if err != nil {
