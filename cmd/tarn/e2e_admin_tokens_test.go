@@ -181,3 +181,40 @@ func flipLast(sig string) string {
 	}
 	return string(b)
 }
+
+// api.md §7.2: origin_jti is only there when the client has token
+// revocation. Without it, the tokens still answer to a global sign-out and
+// to the user's deletion.
+func TestE2E_Tokens_NoOriginJTIWithoutTokenRevocation(t *testing.T) {
+	ts := startTarn(t)
+	poolID, _ := ts.auEmailPool(cip.CreateUserPoolInput{})
+	clientID := *ts.client(poolID, cip.CreateUserPoolClientInput{ClientName: aws.String("norevoke"),
+		EnableTokenRevocation: aws.Bool(false)}).ClientId
+	ts.confirmedUser(poolID, "nora", auPassword)
+	signIn := func() *types.AuthenticationResultType {
+		t.Helper()
+		res := ts.auTokens(clientID, "nora", auPassword)
+		for name, tok := range map[string]*string{"ID": res.IdToken, "access": res.AccessToken} {
+			if c := claimsOf(t, *tok); c["origin_jti"] != nil || c["jti"] == nil {
+				t.Errorf("%s token: origin_jti %v jti %v, want no origin_jti", name, c["origin_jti"], c["jti"])
+			}
+		}
+		return res
+	}
+	res := signIn()
+	if _, err := ts.auGetUser(*res.AccessToken); err != nil {
+		t.Fatalf("GetUser: %v", err)
+	}
+	if _, err := ts.cip.GlobalSignOut(ctxT(t), &cip.GlobalSignOutInput{AccessToken: res.AccessToken}); err != nil {
+		t.Fatalf("GlobalSignOut: %v", err)
+	}
+	_, err := ts.auGetUser(*res.AccessToken)
+	wantFailure(t, "GetUser after GlobalSignOut", err, "NotAuthorizedException", "Access Token has been revoked")
+
+	res = signIn()
+	if _, err := ts.cip.DeleteUser(ctxT(t), &cip.DeleteUserInput{AccessToken: res.AccessToken}); err != nil {
+		t.Fatalf("DeleteUser: %v", err)
+	}
+	_, err = ts.auGetUser(*res.AccessToken)
+	wantFailure(t, "GetUser after DeleteUser", err, "UserNotFoundException", "User does not exist.")
+}

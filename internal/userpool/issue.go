@@ -79,7 +79,12 @@ func (s *Service) issue(ctx context.Context, g grant) (*AuthenticationResult, er
 		c := map[string]any{
 			"sub": g.user.Sub, "iss": s.issuer(g.pool.Id), "token_use": use,
 			"auth_time": g.authTime.Unix(), "iat": now.Unix(), "exp": now.Add(ttl).Unix(),
-			"jti": timeUUID(now), "origin_jti": g.origin.ID, "event_id": eventID,
+			"jti": timeUUID(now), "event_id": eventID,
+		}
+		// api.md §7.2: origin_jti is there when the client has token
+		// revocation (the default).
+		if g.client.EnableTokenRevocation {
+			c["origin_jti"] = g.origin.ID
 		}
 		if len(names) > 0 {
 			c["cognito:groups"] = names
@@ -217,23 +222,27 @@ func (s *Service) authorize(ctx context.Context, token string) (caller, error) {
 	if float64(s.now().Unix()) >= exp {
 		return c, cognito.Errorf(cognito.NotAuthorized, "Access Token has expired")
 	}
-	origin, _ := claims["origin_jti"].(string)
-	rec, err := s.st.GetRefreshToken(ctx, origin)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return c, err
-	}
 	username, _ := claims["username"].(string)
 	sub, _ := claims["sub"].(string)
-	if err != nil {
-		// Deleting a user deletes its token families: report the deleted
-		// user (api.md §7.6 step 5), not a revocation.
-		u, uerr := s.st.GetUser(ctx, poolID, username)
-		if errors.Is(uerr, store.ErrNotFound) || (uerr == nil && u.Sub != sub) {
-			return c, cognito.ErrUserNotFound()
+	// A token of a client without token revocation has no origin_jti and
+	// no family to check; sign-outs still reach it through
+	// TokensValidAfter, and deletion through the user lookup below.
+	if origin, ok := claims["origin_jti"].(string); ok {
+		rec, err := s.st.GetRefreshToken(ctx, origin)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return c, err
 		}
-	}
-	if err != nil || rec.Revoked {
-		return c, cognito.Errorf(cognito.NotAuthorized, "Access Token has been revoked")
+		if err != nil {
+			// Deleting a user deletes its token families: report the
+			// deleted user (api.md §7.6 step 5), not a revocation.
+			u, uerr := s.st.GetUser(ctx, poolID, username)
+			if errors.Is(uerr, store.ErrNotFound) || (uerr == nil && u.Sub != sub) {
+				return c, cognito.ErrUserNotFound()
+			}
+		}
+		if err != nil || rec.Revoked {
+			return c, cognito.Errorf(cognito.NotAuthorized, "Access Token has been revoked")
+		}
 	}
 	scope, _ := claims["scope"].(string)
 	if !cognito.Has(strings.Fields(scope), adminScope) {
