@@ -19,7 +19,7 @@ func TestE2E_Tokens_Claims(t *testing.T) {
 		{Name: aws.String("tier"), AttributeDataType: types.AttributeDataTypeString, Mutable: aws.Bool(true)},
 	}})
 	ts.confirmedUser(poolID, "alice", auPassword, attr("email", "alice@example.com"), attr("email_verified", "true"),
-		attr("given_name", "Alice"), attr("custom:tier", "gold"))
+		attr("given_name", "Alice"), attr("custom:tier", "gold"), attr("address", "1 Main St, Springfield"))
 	sub := attrMap(ts.auAdminGet(poolID, "alice").UserAttributes)["sub"]
 	before := time.Now().Unix()
 	r := ts.auTokens(clientID, "alice", auPassword)
@@ -52,6 +52,11 @@ func TestE2E_Tokens_Claims(t *testing.T) {
 	}
 	if id["email_verified"] != true {
 		t.Errorf("ID token email_verified = %#v, want JSON true", id["email_verified"])
+	}
+	// address is the OIDC address object, the stored string its formatted
+	// member.
+	if a, _ := id["address"].(map[string]any); len(a) != 1 || a["formatted"] != "1 Main St, Springfield" {
+		t.Errorf("ID token address = %#v, want {\"formatted\": \"1 Main St, Springfield\"}", id["address"])
 	}
 	for _, k := range []string{"jti", "origin_jti", "event_id"} {
 		if s, _ := id[k].(string); !uuidShape.MatchString(s) {

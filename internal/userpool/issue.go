@@ -133,12 +133,15 @@ func groupConfiguration(names []string, groups []cognito.Group) triggers.Groups 
 }
 
 // claimValue types an attribute for the ID token: *_verified as booleans,
-// updated_at as a number, everything else (custom attributes included) as
-// strings.
+// updated_at as a number, address as the OIDC address object with the
+// stored string as its "formatted" member (as Cognito does), everything
+// else (custom attributes included) as strings.
 func claimValue(name, v string) any {
 	switch name {
 	case "email_verified", "phone_number_verified":
 		return v == "true"
+	case "address":
+		return map[string]string{"formatted": v}
 	case "updated_at":
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
 			return n
