@@ -312,21 +312,37 @@ func TestE2E_Quota_UnknownUsersRunOutToo(t *testing.T) {
 	}
 }
 
+// lockoutTarn starts tarn on a test clock with a pool, a confirmed user
+// and a client that prevents user-existence errors (returned as hidden).
+func lockoutTarn(t *testing.T, user string) (ts *tarnServer, clock *tickClock, poolID, hidden string) {
+	ts, clock = quotaTarn(t)
+	poolID, _ = ts.auEmailPool(cip.CreateUserPoolInput{})
+	hidden = *ts.client(poolID, cip.CreateUserPoolClientInput{ClientName: aws.String("hidden"),
+		PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled}).ClientId
+	ts.confirmedUser(poolID, user, auPassword)
+	return ts, clock, poolID, hidden
+}
+
+// passwordAnswer signs name in with USER_PASSWORD_AUTH and returns
+// "signed in" or the error's errText.
+func (ts *tarnServer) passwordAnswer(clientID, name, password string) string {
+	_, err := ts.cip.InitiateAuth(ctxT(ts.t), &cip.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+		AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": password}})
+	if err == nil {
+		return "signed in"
+	}
+	return errText(err)
+}
+
 // Behind PreventUserExistenceErrors the sign-in lockout falls on unknown
 // names as it does on real users: the same answers, in the same order, with
 // USER_PASSWORD_AUTH and USER_SRP_AUTH.
 func TestE2E_Lockout_UnknownNamesLockOutToo(t *testing.T) {
-	ts, clock := quotaTarn(t)
-	poolID, _ := ts.auEmailPool(cip.CreateUserPoolInput{})
-	hidden := *ts.client(poolID, cip.CreateUserPoolClientInput{ClientName: aws.String("hidden"),
-		PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled}).ClientId
-	ts.confirmedUser(poolID, "sam", auPassword)
+	ts, clock, poolID, hidden := lockoutTarn(t, "sam")
 	answers := func(name string) []string {
 		var got []string
 		for range 6 {
-			_, err := ts.cip.InitiateAuth(ctxT(t), &cip.InitiateAuthInput{ClientId: &hidden, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
-				AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": "Wr0ng-password"}})
-			got = append(got, errText(err))
+			got = append(got, ts.passwordAnswer(hidden, name, "Wr0ng-password"))
 		}
 		_, err := ts.auStartSRP(hidden, name)
 		return append(got, "SRP "+errText(err))
@@ -354,22 +370,10 @@ func TestE2E_Lockout_UnknownNamesLockOutToo(t *testing.T) {
 // a shorter pause does not. A real user and an unknown name behind
 // PreventUserExistenceErrors get the same answers.
 func TestE2E_Lockout_FifteenQuietMinutesResetTheCount(t *testing.T) {
-	ts, clock := quotaTarn(t)
-	poolID, _ := ts.auEmailPool(cip.CreateUserPoolInput{})
-	hidden := *ts.client(poolID, cip.CreateUserPoolClientInput{ClientName: aws.String("hidden"),
-		PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled}).ClientId
-	ts.confirmedUser(poolID, "quinn", auPassword)
-	signIn := func(name, password string) string {
-		_, err := ts.cip.InitiateAuth(ctxT(t), &cip.InitiateAuthInput{ClientId: &hidden, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
-			AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": password}})
-		if err == nil {
-			return "signed in"
-		}
-		return errText(err)
-	}
+	ts, clock, _, hidden := lockoutTarn(t, "quinn")
 	wrong := func(name string, n int) (got []string) {
 		for range n {
-			got = append(got, signIn(name, "Wr0ng-password"))
+			got = append(got, ts.passwordAnswer(hidden, name, "Wr0ng-password"))
 		}
 		return got
 	}
@@ -396,7 +400,7 @@ func TestE2E_Lockout_FifteenQuietMinutesResetTheCount(t *testing.T) {
 		}
 	}
 	clock.Advance(time.Second)
-	if got := signIn("quinn", auPassword); got != "signed in" {
+	if got := ts.passwordAnswer(hidden, "quinn", auPassword); got != "signed in" {
 		t.Errorf("quinn: right password after the one-second lockout: %s", got)
 	}
 }
