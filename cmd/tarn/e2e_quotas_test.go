@@ -5,6 +5,7 @@ package main
 // clock.
 
 import (
+	"fmt"
 	"slices"
 	"sync"
 	"testing"
@@ -402,5 +403,40 @@ func TestE2E_Lockout_FifteenQuietMinutesResetTheCount(t *testing.T) {
 	clock.Advance(time.Second)
 	if got := ts.passwordAnswer(hidden, "quinn", auPassword); got != "signed in" {
 		t.Errorf("quinn: right password after the one-second lockout: %s", got)
+	}
+}
+
+// A run of failures less than 15 minutes apart counts in full however long
+// it lasts, for an unknown name as for a real user (attempts are kept long
+// enough for the run's last 15 failures); 15 quiet minutes after an earned
+// lockout start the count again.
+func TestE2E_Lockout_LongRunsCountInFullForUnknownNamesToo(t *testing.T) {
+	ts, clock, _, hidden := lockoutTarn(t, "rory")
+	names := []string{"rory", "nobody"}
+	const incorrect, exceeded = "NotAuthorizedException: Incorrect username or password.", "NotAuthorizedException: Password attempts exceeded"
+	attempt := func(what, want string) {
+		t.Helper()
+		for _, name := range names {
+			if got := ts.passwordAnswer(hidden, name, "Wr0ng-password"); got != want {
+				t.Fatalf("%s: %s: %q, want %q", name, what, got, want)
+			}
+		}
+	}
+	for i := 1; i <= 5; i++ {
+		attempt(fmt.Sprintf("failure %d", i), incorrect)
+	}
+	// Every 14 minutes, past each lockout (at most 2^8 s here): failures
+	// 6 to 13, over an hour and a half.
+	for i := 6; i <= 13; i++ {
+		clock.Advance(14 * time.Minute)
+		attempt(fmt.Sprintf("failure %d, 14 minutes on", i), incorrect)
+	}
+	// The 13th failure locks for 2^8 s.
+	clock.Advance(2 * time.Minute)
+	attempt("two minutes after the 13th failure", exceeded)
+	// 15 quiet minutes after the last failure: a new run, no lockout for 4.
+	clock.Advance(13 * time.Minute)
+	for i := 1; i <= 4; i++ {
+		attempt(fmt.Sprintf("failure %d of a new run", i), incorrect)
 	}
 }

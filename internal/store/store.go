@@ -177,11 +177,11 @@ type Store interface {
 	// user's name (whether or not such a user exists) against other
 	// transactions until this one ends, so that a count and the AddAttempt
 	// after it are not overtaken by another node. AttemptTimes lists the
-	// times of the attempts CountAttempts would count, newest first,
-	// without the lock.
+	// times of the (at most limit) newest attempts CountAttempts would
+	// count, newest first, without the lock.
 	AddAttempt(ctx context.Context, poolID, username, action string, at, pruneBefore time.Time) error
 	CountAttempts(ctx context.Context, poolID, username, action string, since time.Time) (int, error)
-	AttemptTimes(ctx context.Context, poolID, username, action string, since time.Time) ([]time.Time, error)
+	AttemptTimes(ctx context.Context, poolID, username, action string, since time.Time, limit int) ([]time.Time, error)
 
 	// Invocation log. ListInvocations returns matching records oldest
 	// first.

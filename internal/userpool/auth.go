@@ -218,6 +218,10 @@ func (s *Service) signInUser(ctx context.Context, a *attempt, username string, p
 const (
 	lockoutFree  = 5
 	lockoutQuiet = 15 * time.Minute
+	// From this failure on the lockout stays at its 15-minute ceiling
+	// (2^10 s is more), so the answers depend only on a run's last
+	// lockoutCapped failures.
+	lockoutCapped = lockoutFree + 10
 )
 
 func errPasswordAttemptsExceeded() error {

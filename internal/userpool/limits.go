@@ -19,6 +19,11 @@ type quota struct {
 
 const quotaWindow = time.Hour
 
+// attemptRetention is how long the store keeps attempts: the quota window,
+// or longer where the lockout of unknown names needs it (see
+// actionHiddenSignIn).
+const attemptRetention = lockoutCapped * lockoutQuiet
+
 var (
 	// Calls that send a code count whether or not anyone reads it.
 	quotaResendCode = quota{"ResendConfirmationCode", 5}
@@ -97,17 +102,17 @@ func (s *Service) codeRequest(ctx context.Context, clientID, secretHash, usernam
 // user behind PreventUserExistenceErrors: their failed sign-ins are kept as
 // attempts under the name as typed, so that the fifth failure locks the
 // name out just as it would a real user, and the lockout tells nothing.
-// The store keeps an hour of attempts, more than the longest lockout and
-// than the 15 quiet minutes that end a run of failures; a run of failures
-// that lasts over an hour (one every few minutes) counts only its last
-// hour for an unknown name, all of it for a real user.
+// The answers depend only on a run's last lockoutCapped failures, which
+// lie less than lockoutQuiet apart and the newest less than lockoutQuiet
+// ago: the store keeps attempts for lockoutCapped·lockoutQuiet (3 h 45
+// min), so a run of any length counts the same for a name as for a user.
 const actionHiddenSignIn = "unknown-user:SignIn"
 
 // hiddenLockedOut answers "Password attempts exceeded" while the name is
 // locked out.
 func (s *Service) hiddenLockedOut(ctx context.Context, pool *cognito.UserPool, typed string) error {
 	now := s.now()
-	times, err := s.st.AttemptTimes(ctx, pool.Id, usernameKey(pool, typed), actionHiddenSignIn, now.Add(-quotaWindow))
+	times, err := s.st.AttemptTimes(ctx, pool.Id, usernameKey(pool, typed), actionHiddenSignIn, now.Add(-attemptRetention), lockoutCapped)
 	if err != nil {
 		return err
 	}
@@ -131,5 +136,5 @@ func (s *Service) hiddenSignInFailed(ctx context.Context, pool *cognito.UserPool
 // spendQuota records one attempt at q's action.
 func (s *Service) spendQuota(ctx context.Context, st store.Store, poolID, username string, q quota) error {
 	now := s.now()
-	return st.AddAttempt(ctx, poolID, username, q.action, now, now.Add(-quotaWindow))
+	return st.AddAttempt(ctx, poolID, username, q.action, now, now.Add(-attemptRetention))
 }

@@ -57,10 +57,10 @@ func (s *Store) CountAttempts(ctx context.Context, poolID, username, action stri
 }
 
 // AttemptTimes implements store.Store.
-func (s *Store) AttemptTimes(ctx context.Context, poolID, username, action string, since time.Time) ([]time.Time, error) {
+func (s *Store) AttemptTimes(ctx context.Context, poolID, username, action string, since time.Time, limit int) ([]time.Time, error) {
 	rows, err := s.q().QueryContext(ctx, `SELECT at FROM attempts
-		WHERE pool_id = $1 AND username = $2 AND action = $3 AND at >= $4 ORDER BY at DESC`,
-		poolID, username, action, ts(since))
+		WHERE pool_id = $1 AND username = $2 AND action = $3 AND at >= $4 ORDER BY at DESC LIMIT $5`,
+		poolID, username, action, ts(since), limit)
 	if err != nil {
 		return nil, s.wrap(err)
 	}

@@ -30,12 +30,17 @@ func testAttempts(t *testing.T, s store.Store) {
 	same(t, "unknown user's attempts", countAttempts(t, s, "p1", "carol", "Resend", at(-time.Hour)), 0)
 
 	// AttemptTimes lists what CountAttempts counts, newest first.
-	times, err := s.AttemptTimes(ctx, "p1", "alice", "Resend", at(time.Minute))
+	times, err := s.AttemptTimes(ctx, "p1", "alice", "Resend", at(time.Minute), 10)
 	must(t, err, "AttemptTimes")
 	if len(times) != 2 || !times[0].Equal(micro(at(2*time.Minute))) || !times[1].Equal(micro(at(time.Minute))) {
 		t.Errorf("AttemptTimes since the second = %v, want [%v %v]", times, micro(at(2*time.Minute)), micro(at(time.Minute)))
 	}
-	times, err = s.AttemptTimes(ctx, "p1", "carol", "Resend", at(-time.Hour))
+	times, err = s.AttemptTimes(ctx, "p1", "alice", "Resend", at(-time.Hour), 2)
+	must(t, err, "AttemptTimes limited")
+	if len(times) != 2 || !times[0].Equal(micro(at(2*time.Minute))) {
+		t.Errorf("AttemptTimes limited to 2 = %v, want the two newest", times)
+	}
+	times, err = s.AttemptTimes(ctx, "p1", "carol", "Resend", at(-time.Hour), 10)
 	must(t, err, "AttemptTimes unknown user")
 	same(t, "unknown user's attempt times", len(times), 0)
 
