@@ -97,13 +97,19 @@ func (s *Service) answerNewPassword(ctx context.Context, a *attempt, session str
 	if !a.admin {
 		w.client = &a.client
 	}
-	var fresh, changed []AttributeType
+	// A value the user already has is no change (clients echo the
+	// challenge's userAttributes) and is left out.
+	var fresh, changed, writes []AttributeType
 	for _, at := range attrs {
-		if u.Attributes[at.Name] == "" {
+		switch cur := u.Attributes[at.Name]; {
+		case cur == at.Value:
+			continue
+		case cur == "":
 			fresh = append(fresh, at)
-		} else {
+		default:
 			changed = append(changed, at)
 		}
+		writes = append(writes, at)
 	}
 	if err := checkAttributes(&a.pool, changed, w); err != nil {
 		return nil, err
@@ -122,7 +128,7 @@ func (s *Service) answerNewPassword(ctx context.Context, a *attempt, session str
 	if err != nil {
 		return nil, err
 	}
-	_, err = s.updateAttributes(ctx, &a.pool, &u, attrs, w, a.metadata, func(x *cognito.User) error {
+	_, err = s.updateAttributes(ctx, &a.pool, &u, writes, w, a.metadata, func(x *cognito.User) error {
 		if x.Status != cognito.StatusForceChangePassword || !x.Enabled {
 			// Answered concurrently, or disabled meanwhile.
 			return cognito.Errorf(cognito.NotAuthorized, "Invalid session for the user.")
