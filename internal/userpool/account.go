@@ -263,6 +263,11 @@ func (s *Service) RevokeToken(ctx context.Context, in *RevokeTokenInput) (*Empty
 	if rec.ClientID != client.ClientId {
 		return nil, cognito.Errorf(cognito.Unauthorized, "The refresh token was not issued to client %s.", client.ClientId)
 	}
+	// [?] decision: the tokens a family minted while the client had token
+	// revocation off carry no origin_jti (api.md §7.2), so revoking the
+	// family later reaches the refresh token and what it mints from now
+	// on, not those earlier access tokens, which live out their validity
+	// (sign-outs, disabling and deletion still reach them).
 	if err := s.st.RevokeRefreshToken(ctx, id); err != nil {
 		return nil, err
 	}
