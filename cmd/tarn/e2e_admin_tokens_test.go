@@ -188,8 +188,8 @@ func flipLast(sig string) string {
 }
 
 // api.md §7.2: origin_jti is only there when the client has token
-// revocation. Without it, the tokens still answer to a global sign-out and
-// to the user's deletion.
+// revocation. Without it, the tokens still answer to a global sign-out, a
+// disable and the user's deletion.
 func TestE2E_Tokens_NoOriginJTIWithoutTokenRevocation(t *testing.T) {
 	ts := startTarn(t)
 	poolID, _ := ts.auEmailPool(cip.CreateUserPoolInput{})
@@ -215,6 +215,18 @@ func TestE2E_Tokens_NoOriginJTIWithoutTokenRevocation(t *testing.T) {
 	}
 	_, err := ts.auGetUser(*res.AccessToken)
 	wantFailure(t, "GetUser after GlobalSignOut", err, "NotAuthorizedException", "Access Token has been revoked")
+
+	res = signIn()
+	if _, err := ts.cip.AdminDisableUser(ctxT(t), &cip.AdminDisableUserInput{UserPoolId: &poolID, Username: aws.String("nora")}); err != nil {
+		t.Fatalf("AdminDisableUser: %v", err)
+	}
+	_, err = ts.auGetUser(*res.AccessToken)
+	wantFailure(t, "GetUser while disabled", err, "NotAuthorizedException", "User is disabled.")
+	if _, err := ts.cip.AdminEnableUser(ctxT(t), &cip.AdminEnableUserInput{UserPoolId: &poolID, Username: aws.String("nora")}); err != nil {
+		t.Fatalf("AdminEnableUser: %v", err)
+	}
+	_, err = ts.auGetUser(*res.AccessToken)
+	wantFailure(t, "GetUser with a token from before the disable", err, "NotAuthorizedException", "Access Token has been revoked")
 
 	res = signIn()
 	if _, err := ts.cip.DeleteUser(ctxT(t), &cip.DeleteUserInput{AccessToken: res.AccessToken}); err != nil {

@@ -88,7 +88,7 @@ var amplifyAccountSteps = []string{
 	"sendUserAttributeVerificationCode", "deleteRequiredAttribute", "deleteUserAttributes", "signOut", "signInOldEmail", "signInUserPasswordAuth",
 	"signOutAgain", "resetPassword", "confirmResetPasswordWrongCode", "confirmResetPassword", "signInBeforeReset",
 	"signInAfterReset", "deleteUser", "signInDeleted",
-	"signUpSecond", "resendSignUpCode", "confirmSignUpResentCode", "signInSecond", "done",
+	"signUpSecond", "resendSignUpCode", "confirmSignUpFirstCode", "confirmSignUpResentCode", "signInSecond", "done",
 }
 
 var amplifyAccountWantCode = map[string]string{
@@ -98,6 +98,7 @@ var amplifyAccountWantCode = map[string]string{
 	"confirmResetPasswordWrongCode": "CodeMismatchException",
 	"signInBeforeReset":             "NotAuthorizedException",
 	"signInDeleted":                 "UserNotFoundException",
+	"confirmSignUpFirstCode":        "CodeMismatchException",
 }
 
 // Amplify JS v6 through account management: an administrator-created user

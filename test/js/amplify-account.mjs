@@ -143,14 +143,19 @@ async function main() {
     check(r.nextStep?.signUpStep === "CONFIRM_SIGN_UP", `signUp result ${JSON.stringify(r)}`);
     second = r.userId;
   });
+  let firstCode;
   await step("resendSignUpCode", async () => {
-    const first = newestCode(await messages(second));
+    firstCode = newestCode(await messages(second));
     const r = await resendSignUpCode({ username: env.SIGNUP_EMAIL });
     check(r.deliveryMedium === "EMAIL" && r.attributeName === "email", `resendSignUpCode result ${JSON.stringify(r)}`);
     const msgs = await messages(second);
     check(msgs.length === 2 && msgs[1].action === "ResendCode", `outbox ${JSON.stringify(msgs.map((m) => m.action))}`);
-    return { report: { message: first === newestCode(msgs) ? "same code" : "new code" } };
+    check(newestCode(msgs) !== firstCode, "the resent code is the first one again");
   });
+  // The resent code replaces the first.
+  await fails("confirmSignUpFirstCode", "CodeMismatchException", () =>
+    confirmSignUp({ username: env.SIGNUP_EMAIL, confirmationCode: firstCode }),
+  );
   await step("confirmSignUpResentCode", async () => {
     const r = await confirmSignUp({ username: env.SIGNUP_EMAIL, confirmationCode: newestCode(await messages(second)) });
     check(r.isSignUpComplete === true, `confirmSignUp result ${JSON.stringify(r)}`);
