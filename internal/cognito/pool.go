@@ -187,3 +187,109 @@ func (p *UserPool) Schema(name string) (SchemaAttribute, bool) {
 	}
 	return SchemaAttribute{}, false
 }
+
+// Clone returns a deep copy of p: nothing it points to is shared with p
+// (TestUserPoolCloneSharesNothing checks every member, so a member added
+// later must be copied here too).
+func (p UserPool) Clone() UserPool {
+	c := p
+	if p.Policies != nil {
+		pol := *p.Policies
+		if pol.PasswordPolicy != nil {
+			pp := *pol.PasswordPolicy
+			pp.PasswordHistorySize = clonePtr(pp.PasswordHistorySize)
+			pol.PasswordPolicy = &pp
+		}
+		if pol.SignInPolicy != nil {
+			raw := cloneRaw(*pol.SignInPolicy)
+			pol.SignInPolicy = &raw
+		}
+		c.Policies = &pol
+	}
+	if p.LambdaConfig != nil {
+		lc := *p.LambdaConfig
+		lc.PreTokenGenerationConfig = clonePtr(lc.PreTokenGenerationConfig)
+		lc.CustomSMSSender = clonePtr(lc.CustomSMSSender)
+		lc.CustomEmailSender = clonePtr(lc.CustomEmailSender)
+		if lc.InboundFederation != nil {
+			// Free-form JSON: copied through JSON.
+			var m map[string]interface{}
+			b, _ := json.Marshal(lc.InboundFederation)
+			_ = json.Unmarshal(b, &m)
+			lc.InboundFederation = m
+		}
+		c.LambdaConfig = &lc
+	}
+	if p.SchemaAttributes != nil {
+		c.SchemaAttributes = make([]SchemaAttribute, len(p.SchemaAttributes))
+		for i, a := range p.SchemaAttributes {
+			a.DeveloperOnlyAttribute = clonePtr(a.DeveloperOnlyAttribute)
+			a.Mutable = clonePtr(a.Mutable)
+			a.Required = clonePtr(a.Required)
+			if a.NumberAttributeConstraints != nil {
+				n := *a.NumberAttributeConstraints
+				n.MinValue, n.MaxValue = clonePtr(n.MinValue), clonePtr(n.MaxValue)
+				a.NumberAttributeConstraints = &n
+			}
+			if a.StringAttributeConstraints != nil {
+				s := *a.StringAttributeConstraints
+				s.MinLength, s.MaxLength = clonePtr(s.MinLength), clonePtr(s.MaxLength)
+				a.StringAttributeConstraints = &s
+			}
+			c.SchemaAttributes[i] = a
+		}
+	}
+	c.AutoVerifiedAttributes = cloneSlice(p.AutoVerifiedAttributes)
+	c.AliasAttributes = cloneSlice(p.AliasAttributes)
+	c.UsernameAttributes = cloneSlice(p.UsernameAttributes)
+	c.VerificationMessageTemplate = clonePtr(p.VerificationMessageTemplate)
+	if p.UserAttributeUpdateSettings != nil {
+		c.UserAttributeUpdateSettings = &UserAttributeUpdateSettings{
+			AttributesRequireVerificationBeforeUpdate: cloneSlice(p.UserAttributeUpdateSettings.AttributesRequireVerificationBeforeUpdate)}
+	}
+	c.DeviceConfiguration = cloneRaw(p.DeviceConfiguration)
+	c.EmailConfiguration = cloneRaw(p.EmailConfiguration)
+	c.SmsConfiguration = cloneRaw(p.SmsConfiguration)
+	c.UserPoolTags = cloneMap(p.UserPoolTags)
+	if p.AdminCreateUserConfig != nil {
+		ac := *p.AdminCreateUserConfig
+		ac.InviteMessageTemplate = clonePtr(ac.InviteMessageTemplate)
+		c.AdminCreateUserConfig = &ac
+	}
+	c.UserPoolAddOns = cloneRaw(p.UserPoolAddOns)
+	if p.UsernameConfiguration != nil {
+		c.UsernameConfiguration = &UsernameConfiguration{CaseSensitive: clonePtr(p.UsernameConfiguration.CaseSensitive)}
+	}
+	if p.AccountRecoverySetting != nil {
+		c.AccountRecoverySetting = &AccountRecoverySetting{RecoveryMechanisms: cloneSlice(p.AccountRecoverySetting.RecoveryMechanisms)}
+	}
+	c.KeyConfiguration = cloneRaw(p.KeyConfiguration)
+	c.IssuerConfiguration = cloneRaw(p.IssuerConfiguration)
+	return c
+}
+
+// clonePtr returns a pointer to a copy of *p (nil for nil); for pointers
+// to values without pointers inside.
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}
+
+// cloneSlice copies a slice of values without pointers inside (nil stays
+// nil).
+func cloneSlice[T any](s []T) []T {
+	if s == nil {
+		return nil
+	}
+	return append(make([]T, 0, len(s)), s...)
+}
+
+func cloneRaw(r json.RawMessage) json.RawMessage {
+	if r == nil {
+		return nil
+	}
+	return append(json.RawMessage(nil), r...)
+}

@@ -42,6 +42,8 @@ type Store struct {
 	// doomed, on the Store bound to a transaction, keeps the first
 	// retryable failure (serialization failure, deadlock) seen in it.
 	doomed *error
+	// pools caches decoded pools (shared with the Store's transactions).
+	pools *poolCache
 }
 
 var _ store.Store = (*Store)(nil)
@@ -145,7 +147,7 @@ func openSQLite(path string, memory bool) (*Store, error) {
 		db.SetMaxOpenConns(n)
 		db.SetMaxIdleConns(n)
 	}
-	return &Store{db: db, d: sqliteDialect, writeSem: make(chan struct{}, 1)}, nil
+	return &Store{db: db, d: sqliteDialect, writeSem: make(chan struct{}, 1), pools: new(poolCache)}, nil
 }
 
 func openPostgres(dsn string) (*Store, error) {
@@ -155,7 +157,7 @@ func openPostgres(dsn string) (*Store, error) {
 	}
 	db.SetMaxOpenConns(32)
 	db.SetMaxIdleConns(8)
-	return &Store{db: db, d: postgresDialect}, nil
+	return &Store{db: db, d: postgresDialect, pools: new(poolCache)}, nil
 }
 
 // apply sets the non-zero settings on db (database/sql caps the idle

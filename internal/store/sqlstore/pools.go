@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/tarn-idp/tarn/internal/cognito"
 	"github.com/tarn-idp/tarn/internal/store"
@@ -45,10 +46,45 @@ func (s *Store) getPool(ctx context.Context, q querier, id, lock string) (cognit
 	if err != nil {
 		return cognito.UserPool{}, s.wrap(err)
 	}
+	return s.pools.decode(id, data)
+}
+
+// poolCache keeps each pool's stored JSON with its decoding, so that a
+// pool read again unchanged costs a comparison and a Clone instead of a
+// JSON decode (the larger part of a short request such as AdminGetUser).
+// The row is still read every time, so every node sees every change at
+// once; entries are only ever used for the exact bytes they came from.
+type poolCache struct {
+	mu sync.Mutex
+	m  map[string]cachedPool
+}
+
+type cachedPool struct {
+	data string
+	pool cognito.UserPool
+}
+
+// poolCacheMax bounds the cache; past it, it starts again empty (pools
+// deleted on other nodes leave entries behind).
+const poolCacheMax = 4096
+
+func (c *poolCache) decode(id, data string) (cognito.UserPool, error) {
+	c.mu.Lock()
+	e, ok := c.m[id]
+	c.mu.Unlock()
+	if ok && e.data == data {
+		return e.pool.Clone(), nil
+	}
 	var p cognito.UserPool
 	if err := json.Unmarshal([]byte(data), &p); err != nil {
 		return cognito.UserPool{}, fmt.Errorf("sqlstore: decode pool %q: %w", id, err)
 	}
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= poolCacheMax {
+		c.m = make(map[string]cachedPool)
+	}
+	c.m[id] = cachedPool{data: data, pool: p.Clone()}
+	c.mu.Unlock()
 	return p, nil
 }
 

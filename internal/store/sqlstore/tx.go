@@ -121,7 +121,7 @@ func (s *Store) runTx(ctx context.Context, fn func(t *Store) error) (err error) 
 		}
 	}()
 	var doomed error
-	t := &Store{db: s.db, d: s.d, writeSem: s.writeSem, tx: tx, doomed: &doomed}
+	t := &Store{db: s.db, d: s.d, writeSem: s.writeSem, tx: tx, doomed: &doomed, pools: s.pools}
 	err = fn(t)
 	if doomed != nil && !s.d.isRetryable(err) {
 		// A retryable failure dooms the whole transaction (PostgreSQL

@@ -79,6 +79,16 @@ func testPoolRoundTrip(t *testing.T, s store.Store) {
 	got, _ = s.GetPool(ctx, p.Id)
 	same(t, "pool after failed create", got, p)
 
+	// What a caller does to a pool it got changes nothing for the next.
+	*got.SchemaAttributes[0].Mutable = !*got.SchemaAttributes[0].Mutable
+	got.SchemaAttributes[0].Name = "changed"
+	got.UserPoolTags["added"] = "x"
+	got.AutoVerifiedAttributes[0] = "changed"
+	*got.Policies.PasswordPolicy = cognito.PasswordPolicy{}
+	again, err := s.GetPool(ctx, p.Id)
+	must(t, err, "GetPool again")
+	same(t, "pool after changing an earlier copy", again, p)
+
 	// A minimal pool round-trips too (nil maps and slices stay nil).
 	minimal := cognito.UserPool{Id: "us-east-1_Minimal"}
 	must(t, s.CreatePool(ctx, minimal), "CreatePool minimal")
