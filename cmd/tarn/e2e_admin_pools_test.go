@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"maps"
 	"regexp"
 	"slices"
@@ -49,8 +50,12 @@ func TestE2E_CreateUserPool_Defaults(t *testing.T) {
 			if p.LambdaConfig == nil {
 				t.Errorf("LambdaConfig missing, want {}")
 			}
-			if v := p.VerificationMessageTemplate; v == nil || v.DefaultEmailOption != types.DefaultEmailOptionTypeConfirmWithCode {
-				t.Errorf("VerificationMessageTemplate %+v, want DefaultEmailOption CONFIRM_WITH_CODE", v)
+			// As AWS describes a new pool: the option, no texts.
+			if v := p.VerificationMessageTemplate; v == nil || *v != (types.VerificationMessageTemplateType{DefaultEmailOption: types.DefaultEmailOptionTypeConfirmWithCode}) {
+				t.Errorf("VerificationMessageTemplate %+v, want only DefaultEmailOption CONFIRM_WITH_CODE", v)
+			}
+			if p.SmsVerificationMessage != nil || p.EmailVerificationMessage != nil || p.EmailVerificationSubject != nil {
+				t.Errorf("legacy message members %v %v %v, want none", p.SmsVerificationMessage, p.EmailVerificationMessage, p.EmailVerificationSubject)
 			}
 			if e := p.EmailConfiguration; e == nil || e.EmailSendingAccount != types.EmailSendingAccountTypeCognitoDefault {
 				t.Errorf("EmailConfiguration %+v, want COGNITO_DEFAULT", e)
@@ -251,6 +256,42 @@ func TestE2E_UpdateUserPool_ReplaceSemantics(t *testing.T) {
 	// Not-found.
 	_, err = ts.cip.UpdateUserPool(ctx, &cip.UpdateUserPoolInput{UserPoolId: aws.String("us-east-1_nosuchpoo")})
 	wantErr(t, "UpdateUserPool unknown", err, "ResourceNotFoundException")
+}
+
+// DescribeUserPool's messages sent back through UpdateUserPool, as tools
+// that read-modify-write a pool do, describe the same afterwards.
+func TestE2E_UpdateUserPool_DescribedMessagesRoundTrip(t *testing.T) {
+	ts := startAdminTarn(t)
+	ctx := ctxT(t)
+	for name, in := range map[string]cip.CreateUserPoolInput{
+		"defaults": {},
+		"custom":   {VerificationMessageTemplate: &types.VerificationMessageTemplateType{SmsMessage: aws.String("SMS code {####}"), EmailSubject: aws.String("Code")}},
+	} {
+		p := ts.pool(in)
+		_, err := ts.cip.UpdateUserPool(ctx, &cip.UpdateUserPoolInput{UserPoolId: p.Id,
+			VerificationMessageTemplate: p.VerificationMessageTemplate, SmsVerificationMessage: p.SmsVerificationMessage,
+			EmailVerificationMessage: p.EmailVerificationMessage, EmailVerificationSubject: p.EmailVerificationSubject})
+		if err != nil {
+			t.Fatalf("%s: UpdateUserPool: %v", name, err)
+		}
+		out, err := ts.cip.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: p.Id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if before, after := describedMessages(p), describedMessages(out.UserPool); after != before {
+			t.Errorf("%s: messages after the round trip %s, before %s", name, after, before)
+		}
+	}
+}
+
+// describedMessages is a pool's message members as one comparable string.
+func describedMessages(p *types.UserPoolType) string {
+	s := fmt.Sprintf("legacy %q %q %q", aws.ToString(p.SmsVerificationMessage), aws.ToString(p.EmailVerificationMessage), aws.ToString(p.EmailVerificationSubject))
+	if v := p.VerificationMessageTemplate; v != nil {
+		s += fmt.Sprintf(" template %s %q %q %q %q %q", v.DefaultEmailOption, aws.ToString(v.SmsMessage), aws.ToString(v.EmailMessage),
+			aws.ToString(v.EmailSubject), aws.ToString(v.EmailMessageByLink), aws.ToString(v.EmailSubjectByLink))
+	}
+	return s
 }
 
 func TestE2E_DescribeUserPool_Unknown(t *testing.T) {

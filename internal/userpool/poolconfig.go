@@ -120,12 +120,12 @@ func checkEnumList(path string, list []string, allowed ...string) error {
 // present reports whether a raw JSON member was given (and is not null).
 func present(m json.RawMessage) bool { return len(m) > 0 && string(m) != "null" }
 
-// Default messages of a new pool (VerificationMessageTemplate).
+// Default link message of a pool that confirms email by link
+// (VerificationMessageTemplate); the code messages' defaults are applied
+// when a message is sent (messageTemplate) and not echoed.
 const (
-	defaultVerificationMessage = "Your verification code is {####}. "
-	defaultVerificationSubject = "Your verification code"
-	defaultLinkMessage         = "Please click the link below to verify your email address. {##Verify Email##} "
-	defaultLinkSubject         = "Your verification link"
+	defaultLinkMessage = "Please click the link below to verify your email address. {##Verify Email##} "
+	defaultLinkSubject = "Your verification link"
 )
 
 // PoolSettings holds the members CreateUserPool and UpdateUserPool share
@@ -282,9 +282,13 @@ func policies(in *cognito.UserPoolPolicy, ac *cognito.AdminCreateUserConfig) (*c
 }
 
 // messages fills the verification messages. VerificationMessageTemplate is
-// the canonical, complete form; the legacy top-level members are mirrors of
-// it, echoed when the caller gave either. [?] When a legacy member and its
-// template twin are both given, the template wins.
+// the canonical form; the legacy top-level members are mirrors of it,
+// echoed when the caller gave either. [?] When a legacy member and its
+// template twin are both given, the template wins. Texts the caller did
+// not give stay out, as in AWS's output (api.md §2.2 CreateUserPool: the
+// template of a new pool is {DefaultEmailOption CONFIRM_WITH_CODE}), so
+// that DescribeUserPool's output sent back through UpdateUserPool changes
+// nothing.
 func (ps *PoolSettings) messages(q *cognito.UserPool) error {
 	t := cognito.VerificationMessageTemplate{}
 	if ps.VerificationMessageTemplate != nil {
@@ -294,9 +298,6 @@ func (ps *PoolSettings) messages(q *cognito.UserPool) error {
 	t.EmailMessage = orDefault(t.EmailMessage, ps.EmailVerificationMessage)
 	t.EmailSubject = orDefault(t.EmailSubject, ps.EmailVerificationSubject)
 	q.SmsVerificationMessage, q.EmailVerificationMessage, q.EmailVerificationSubject = t.SmsMessage, t.EmailMessage, t.EmailSubject
-	t.SmsMessage = orDefault(t.SmsMessage, defaultVerificationMessage)
-	t.EmailMessage = orDefault(t.EmailMessage, defaultVerificationMessage)
-	t.EmailSubject = orDefault(t.EmailSubject, defaultVerificationSubject)
 	t.DefaultEmailOption = orDefault(t.DefaultEmailOption, "CONFIRM_WITH_CODE")
 	switch t.DefaultEmailOption {
 	case "CONFIRM_WITH_CODE":

@@ -95,7 +95,7 @@ func TestCreateUserPool_Defaults(t *testing.T) {
 		"EstimatedNumberOfUsers":      `0`,
 		"CreationDate":                `1767323045.6`,
 		"Policies":                    `{"PasswordPolicy":{"MinimumLength":8,"RequireLowercase":true,"RequireNumbers":true,"RequireSymbols":true,"RequireUppercase":true,"TemporaryPasswordValidityDays":7},"SignInPolicy":{"AllowedFirstAuthFactors":["PASSWORD"]}}`,
-		"VerificationMessageTemplate": `{"DefaultEmailOption":"CONFIRM_WITH_CODE","EmailMessage":"Your verification code is {####}. ","EmailSubject":"Your verification code","SmsMessage":"Your verification code is {####}. "}`,
+		"VerificationMessageTemplate": `{"DefaultEmailOption":"CONFIRM_WITH_CODE"}`,
 		"EmailConfiguration":          `{"EmailSendingAccount":"COGNITO_DEFAULT"}`,
 		"AdminCreateUserConfig":       `{"AllowAdminCreateUserOnly":false,"UnusedAccountValidityDays":7}`,
 	} {
