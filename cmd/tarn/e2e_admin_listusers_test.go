@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -235,4 +236,93 @@ func TestE2E_ListUsers_Pagination(t *testing.T) {
 	wantErr(t, "ListUsers Limit -1", err, "InvalidParameterException")
 	_, err = ts.cip.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: &poolID, PaginationToken: aws.String("!!not a token!!")})
 	wantErr(t, "ListUsers bad PaginationToken", err, "InvalidParameterException")
+}
+
+// api.md §2.6, §3.9: a page token only works for the listing that made it:
+// one that was made up, altered, or taken from another operation, pool or
+// group is an InvalidParameterException, and a ListUsers token is good for
+// an hour.
+func TestE2E_PageTokens_BoundToTheirListingAndListUsersTokensExpire(t *testing.T) {
+	clock := &tickClock{mnClock{t: time.Now()}}
+	ts := startAdminTarn(t, func(m *Main) { m.clock = clock.Now })
+	ctx := ctxT(t)
+	poolID, _ := ts.basicPool(cip.CreateUserPoolInput{})
+	otherPool, _ := ts.basicPool(cip.CreateUserPoolInput{})
+	for _, p := range []string{poolID, otherPool} {
+		for i := range 3 {
+			name, group := fmt.Sprintf("user%d", i), fmt.Sprintf("group%d", i)
+			if _, err := ts.cip.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: aws.String(p), Username: &name,
+				MessageAction: types.MessageActionTypeSuppress}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := ts.cip.CreateGroup(ctx, &cip.CreateGroupInput{UserPoolId: aws.String(p), GroupName: &group}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, member := range []string{"user0", "user1"} {
+			for _, group := range []string{"group0", "group1"} {
+				if _, err := ts.cip.AdminAddUserToGroup(ctx, &cip.AdminAddUserToGroupInput{UserPoolId: aws.String(p),
+					Username: aws.String(member), GroupName: aws.String(group)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	users, err := ts.cip.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: &poolID, Limit: aws.Int32(1)})
+	if err != nil || users.PaginationToken == nil {
+		t.Fatalf("ListUsers first page: %v %+v", err, users)
+	}
+	groups, err := ts.cip.ListGroups(ctx, &cip.ListGroupsInput{UserPoolId: &poolID, Limit: aws.Int32(1)})
+	if err != nil || groups.NextToken == nil {
+		t.Fatalf("ListGroups first page: %v %+v", err, groups)
+	}
+	members, err := ts.cip.ListUsersInGroup(ctx, &cip.ListUsersInGroupInput{UserPoolId: &poolID, GroupName: aws.String("group0"), Limit: aws.Int32(1)})
+	if err != nil || members.NextToken == nil {
+		t.Fatalf("ListUsersInGroup first page: %v %+v", err, members)
+	}
+	// Each token works where it came from.
+	if _, err := ts.cip.ListUsersInGroup(ctx, &cip.ListUsersInGroupInput{UserPoolId: &poolID, GroupName: aws.String("group0"), NextToken: members.NextToken}); err != nil {
+		t.Errorf("ListUsersInGroup with its own token: %v", err)
+	}
+	if _, err := ts.cip.ListGroups(ctx, &cip.ListGroupsInput{UserPoolId: &poolID, NextToken: groups.NextToken}); err != nil {
+		t.Errorf("ListGroups with its own token: %v", err)
+	}
+	tok := *users.PaginationToken
+	altered := tok[:len(tok)-1] + map[bool]string{true: "A", false: "B"}[tok[len(tok)-1] != 'A']
+	bad := map[string]func() error{
+		"ListUsers, made up": func() error {
+			_, err := ts.cip.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: &poolID, PaginationToken: aws.String("dXNlcjE")})
+			return err
+		},
+		"ListUsers, altered": func() error {
+			_, err := ts.cip.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: &poolID, PaginationToken: &altered})
+			return err
+		},
+		"ListUsers of another pool": func() error {
+			_, err := ts.cip.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: &otherPool, PaginationToken: &tok})
+			return err
+		},
+		"ListGroups with a ListUsers token": func() error {
+			_, err := ts.cip.ListGroups(ctx, &cip.ListGroupsInput{UserPoolId: &poolID, NextToken: &tok})
+			return err
+		},
+		"ListUsersInGroup of another group": func() error {
+			_, err := ts.cip.ListUsersInGroup(ctx, &cip.ListUsersInGroupInput{UserPoolId: &poolID, GroupName: aws.String("group1"), NextToken: members.NextToken})
+			return err
+		},
+	}
+	for name, call := range bad {
+		wantFailure(t, name, call(), "InvalidParameterException", "Invalid pagination token.")
+	}
+	// A ListUsers token is good for an hour.
+	clock.Advance(59 * time.Minute)
+	if _, err := ts.cip.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: &poolID, PaginationToken: &tok}); err != nil {
+		t.Errorf("ListUsers with a 59-minute-old token: %v", err)
+	}
+	clock.Advance(2 * time.Minute)
+	_, err = ts.cip.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: &poolID, PaginationToken: &tok})
+	wantFailure(t, "ListUsers with a 61-minute-old token", err, "InvalidParameterException", "Pagination token has expired.")
+	if _, err := ts.cip.ListGroups(ctx, &cip.ListGroupsInput{UserPoolId: &poolID, NextToken: groups.NextToken}); err != nil {
+		t.Errorf("ListGroups with a 61-minute-old token (no expiry): %v", err)
+	}
 }

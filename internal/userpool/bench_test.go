@@ -149,7 +149,7 @@ func BenchmarkUserReads(b *testing.B) {
 				}
 			})
 			b.Run("ListUsersPage60", func(b *testing.B) {
-				token := encodeToken(middle)
+				token := s.newPager("ListUsers/"+pool.Id, listUsersTokenTTL).token(middle)
 				for i := 0; i < b.N; i++ {
 					out, err := s.ListUsers(ctx, &ListUsersInput{UserPoolId: pool.Id, PaginationToken: token})
 					if err != nil || len(out.Users) != 60 {

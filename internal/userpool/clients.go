@@ -185,7 +185,7 @@ type UserPoolClientDescription struct {
 // page. Errors: ResourceNotFoundException; InvalidParameterException for a
 // bad NextToken.
 func (s *Service) ListUserPoolClients(ctx context.Context, in *ListUserPoolClientsInput) (*ListUserPoolClientsOutput, error) {
-	pool, limit, page, err := s.poolPage(ctx, in.UserPoolId, in.NextToken, in.MaxResults)
+	pool, pg, page, err := s.poolPage(ctx, "ListUserPoolClients", in.UserPoolId, "", in.NextToken, in.MaxResults)
 	if err != nil {
 		return nil, err
 	}
@@ -193,7 +193,7 @@ func (s *Service) ListUserPoolClients(ctx context.Context, in *ListUserPoolClien
 	if err != nil {
 		return nil, fmt.Errorf("list clients: %w", err)
 	}
-	clients, next := pageResult(clients, limit, func(c *cognito.UserPoolClient) string { return c.ClientId })
+	clients, next := pageResult(pg, clients, func(c *cognito.UserPoolClient) string { return c.ClientId })
 	out := &ListUserPoolClientsOutput{UserPoolClients: make([]UserPoolClientDescription, 0, len(clients)), NextToken: next}
 	for _, c := range clients {
 		out.UserPoolClients = append(out.UserPoolClients, UserPoolClientDescription{ClientId: c.ClientId, UserPoolId: c.UserPoolId, ClientName: c.ClientName})

@@ -172,7 +172,7 @@ type GroupsOutput struct {
 // absent = 60) at a time; NextToken is absent on the last page. Errors:
 // ResourceNotFoundException; InvalidParameterException for a bad NextToken.
 func (s *Service) ListGroups(ctx context.Context, in *ListGroupsInput) (*GroupsOutput, error) {
-	pool, limit, page, err := s.poolPage(ctx, in.UserPoolId, in.NextToken, in.Limit)
+	pool, pg, page, err := s.poolPage(ctx, "ListGroups", in.UserPoolId, "", in.NextToken, in.Limit)
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +180,7 @@ func (s *Service) ListGroups(ctx context.Context, in *ListGroupsInput) (*GroupsO
 	if err != nil {
 		return nil, fmt.Errorf("list groups: %w", err)
 	}
-	return groupsPage(groups, limit), nil
+	return groupsPage(pg, groups), nil
 }
 
 // AdminGroupMemberInput is the request of AdminAddUserToGroup and
@@ -250,7 +250,7 @@ type AdminListGroupsForUserInput struct {
 // ResourceNotFoundException; UserNotFoundException;
 // InvalidParameterException for a bad NextToken.
 func (s *Service) AdminListGroupsForUser(ctx context.Context, in *AdminListGroupsForUserInput) (*GroupsOutput, error) {
-	pool, limit, page, err := s.poolPage(ctx, in.UserPoolId, in.NextToken, in.Limit)
+	pool, pg, page, err := s.poolPage(ctx, "AdminListGroupsForUser", in.UserPoolId, "", in.NextToken, in.Limit)
 	if err != nil {
 		return nil, err
 	}
@@ -262,7 +262,7 @@ func (s *Service) AdminListGroupsForUser(ctx context.Context, in *AdminListGroup
 	if err != nil {
 		return nil, fmt.Errorf("list groups for user: %w", err)
 	}
-	return groupsPage(groups, limit), nil
+	return groupsPage(pg, groups), nil
 }
 
 // ListUsersInGroupInput is the request of ListUsersInGroup.
@@ -284,7 +284,7 @@ type ListUsersInGroupOutput struct {
 // attributes. Errors: ResourceNotFoundException for an unknown pool or
 // group; InvalidParameterException for a bad NextToken.
 func (s *Service) ListUsersInGroup(ctx context.Context, in *ListUsersInGroupInput) (*ListUsersInGroupOutput, error) {
-	pool, limit, page, err := s.poolPage(ctx, in.UserPoolId, in.NextToken, in.Limit)
+	pool, pg, page, err := s.poolPage(ctx, "ListUsersInGroup", in.UserPoolId, in.GroupName, in.NextToken, in.Limit)
 	if err != nil {
 		return nil, err
 	}
@@ -295,7 +295,7 @@ func (s *Service) ListUsersInGroup(ctx context.Context, in *ListUsersInGroupInpu
 	if err != nil {
 		return nil, fmt.Errorf("list users in group: %w", err)
 	}
-	users, next := pageResult(users, limit, func(u *cognito.User) string { return u.Username })
+	users, next := pageResult(pg, users, func(u *cognito.User) string { return u.Username })
 	out := &ListUsersInGroupOutput{Users: make([]UserType, 0, len(users)), NextToken: next}
 	for i := range users {
 		out.Users = append(out.Users, userType(&pool, &users[i], nil))
@@ -314,8 +314,8 @@ func (s *Service) group(ctx context.Context, st store.Store, poolID, name string
 }
 
 // groupsPage trims a page of groups fetched with pageRequest.
-func groupsPage(groups []cognito.Group, limit int) *GroupsOutput {
-	groups, next := pageResult(groups, limit, func(g *cognito.Group) string { return g.GroupName })
+func groupsPage(pg pager, groups []cognito.Group) *GroupsOutput {
+	groups, next := pageResult(pg, groups, func(g *cognito.Group) string { return g.GroupName })
 	if groups == nil {
 		groups = []cognito.Group{}
 	}

@@ -2,9 +2,12 @@ package userpool
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/binary"
 	"math/big"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -85,39 +88,85 @@ func randomString(alphabet string, n int) string {
 	return string(b)
 }
 
-// Listing pagination (api.md §2.6). A page token is the base64url encoding
-// of the last key of the previous page (encodeToken/decodeToken, shared with
-// ListUsers): opaque to clients, stateless, valid on any node.
+// Listing pagination (api.md §2.6). A page token carries the last key of
+// the page before and the time it was made, tagged with the server key
+// over both and the listing it belongs to (operation and pool, or group):
+// opaque to clients, stateless and valid on any node, while a token that
+// was altered, made up or taken from another listing, or (ListUsers) is
+// over an hour old, is an InvalidParameterException.
 
-// pageRequest turns a request token and page size (absent or 0: 60) into
-// the size and a store.Page that asks for one item more, so that
-// pageResult can tell whether a further page exists. A token that does not
-// decode is an InvalidParameterException.
-func pageRequest(token string, size *int) (limit int, page store.Page, err error) {
-	limit = 60
+// pager makes and reads the page tokens of one listing.
+type pager struct {
+	s       *Service
+	listing string
+	ttl     time.Duration // how long a token is good for; 0: no limit
+	limit   int
+}
+
+// pageRequest reads a request's token and page size (absent or 0: 60)
+// into a pager and a store.Page that asks for one item more, so that
+// pageResult can tell whether a further page exists.
+func (s *Service) pageRequest(listing string, ttl time.Duration, token string, size *int) (pager, store.Page, error) {
+	p := s.newPager(listing, ttl)
 	if size != nil && *size != 0 {
-		limit = *size
+		p.limit = *size
 	}
-	after, err := decodeToken(token)
-	return limit, store.Page{After: after, Limit: limit + 1}, err
+	after, err := p.read(token)
+	return p, store.Page{After: after, Limit: p.limit + 1}, err
 }
 
-// poolPage resolves the pool and the page of a listing inside a pool.
-func (s *Service) poolPage(ctx context.Context, poolID, token string, size *int) (pool cognito.UserPool, limit int, page store.Page, err error) {
+func (s *Service) newPager(listing string, ttl time.Duration) pager {
+	return pager{s: s, listing: listing, ttl: ttl, limit: 60}
+}
+
+// poolPage resolves the pool and the page of a listing inside it: the
+// operation op over the pool, narrowed by within (a group's name, or "").
+func (s *Service) poolPage(ctx context.Context, op, poolID, within, token string, size *int) (pool cognito.UserPool, p pager, page store.Page, err error) {
 	if pool, err = s.pool(ctx, poolID); err != nil {
-		return pool, 0, page, err
+		return pool, p, page, err
 	}
-	limit, page, err = pageRequest(token, size)
-	return pool, limit, page, err
+	p, page, err = s.pageRequest(op+"/"+pool.Id+"/"+within, 0, token, size)
+	return pool, p, page, err
 }
 
-// pageResult trims items fetched with pageRequest to limit and returns the
-// token of the next page: "" on the last page, so that the output member is
-// omitted.
-func pageResult[T any](items []T, limit int, key func(*T) string) ([]T, string) {
-	if len(items) <= limit {
+// tag is the token tag over a payload.
+func (p pager) tag(payload []byte) []byte {
+	return p.s.sealer.Tag("page-token\x00" + p.listing + "\x00" + string(payload))[:16]
+}
+
+// token is the token of the page after the key after.
+func (p pager) token(after string) string {
+	payload := binary.BigEndian.AppendUint64(nil, uint64(p.s.now().Unix()))
+	payload = append(payload, after...)
+	return base64.RawURLEncoding.EncodeToString(payload) + "." + base64.RawURLEncoding.EncodeToString(p.tag(payload))
+}
+
+// read returns the key a token carries ("" for no token).
+func (p pager) read(token string) (string, error) {
+	if token == "" {
+		return "", nil
+	}
+	bad := cognito.ErrInvalidParameter("Invalid pagination token.")
+	enc, encTag, ok := strings.Cut(token, ".")
+	payload, err1 := base64.RawURLEncoding.DecodeString(enc)
+	tag, err2 := base64.RawURLEncoding.DecodeString(encTag)
+	if !ok || err1 != nil || err2 != nil || len(payload) <= 8 || !hmac.Equal(tag, p.tag(payload)) {
+		return "", bad
+	}
+	made := time.Unix(int64(binary.BigEndian.Uint64(payload)), 0)
+	if p.ttl > 0 && p.s.now().Sub(made) > p.ttl {
+		return "", cognito.ErrInvalidParameter("Pagination token has expired.")
+	}
+	return string(payload[8:]), nil
+}
+
+// pageResult trims items fetched with pageRequest to the page size and
+// returns the token of the next page: "" on the last page, so that the
+// output member is omitted.
+func pageResult[T any](p pager, items []T, key func(*T) string) ([]T, string) {
+	if len(items) <= p.limit {
 		return items, ""
 	}
-	items = items[:limit]
-	return items, encodeToken(key(&items[limit-1]))
+	items = items[:p.limit]
+	return items, p.token(key(&items[p.limit-1]))
 }

@@ -2,9 +2,9 @@ package userpool
 
 import (
 	"context"
-	"encoding/base64"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/tarn-idp/tarn/internal/cognito"
 	"github.com/tarn-idp/tarn/internal/store"
@@ -53,18 +53,9 @@ func parseFilter(f string) (*store.UserFilter, error) {
 	return &store.UserFilter{Attr: m[1], Value: value, Prefix: m[2] == "^="}, nil
 }
 
-func encodeToken(key string) string { return base64.RawURLEncoding.EncodeToString([]byte(key)) }
-
-func decodeToken(tok string) (string, error) {
-	if tok == "" {
-		return "", nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(tok)
-	if err != nil || len(b) == 0 {
-		return "", cognito.ErrInvalidParameter("Invalid pagination token.")
-	}
-	return string(b), nil
-}
+// listUsersTokenTTL is how long a ListUsers PaginationToken is good for
+// (api.md §3.9: one hour).
+const listUsersTokenTTL = time.Hour
 
 // ListUsers lists a pool's users, optionally filtered, a page at a time.
 func (s *Service) ListUsers(ctx context.Context, in *ListUsersInput) (*ListUsersOutput, error) {
@@ -79,7 +70,7 @@ func (s *Service) ListUsers(ctx context.Context, in *ListUsersInput) (*ListUsers
 	if f != nil && f.Attr == "username" {
 		f.Value = usernameKey(&pool, f.Value)
 	}
-	limit, page, err := pageRequest(in.PaginationToken, in.Limit)
+	pg, page, err := s.pageRequest("ListUsers/"+pool.Id, listUsersTokenTTL, in.PaginationToken, in.Limit)
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +79,7 @@ func (s *Service) ListUsers(ctx context.Context, in *ListUsersInput) (*ListUsers
 		return nil, err
 	}
 	out := &ListUsersOutput{Users: []UserType{}}
-	users, out.PaginationToken = pageResult(users, limit, func(u *cognito.User) string { return u.Username })
+	users, out.PaginationToken = pageResult(pg, users, func(u *cognito.User) string { return u.Username })
 	for i := range users {
 		out.Users = append(out.Users, userType(&pool, &users[i], in.AttributesToGet))
 	}

@@ -266,7 +266,7 @@ func (s *Service) ListUserPools(ctx context.Context, in *ListUserPoolsInput) (*L
 	if in.MaxResults == nil || *in.MaxResults < 1 || *in.MaxResults > 60 {
 		return nil, cognito.ErrInvalidParameter("MaxResults must be between 1 and 60.")
 	}
-	limit, page, err := pageRequest(in.NextToken, in.MaxResults)
+	pg, page, err := s.pageRequest("ListUserPools", 0, in.NextToken, in.MaxResults)
 	if err != nil {
 		return nil, err
 	}
@@ -274,7 +274,7 @@ func (s *Service) ListUserPools(ctx context.Context, in *ListUserPoolsInput) (*L
 	if err != nil {
 		return nil, fmt.Errorf("list pools: %w", err)
 	}
-	pools, next := pageResult(pools, limit, func(p *cognito.UserPool) string { return p.Id })
+	pools, next := pageResult(pg, pools, func(p *cognito.UserPool) string { return p.Id })
 	out := &ListUserPoolsOutput{UserPools: make([]UserPoolDescription, 0, len(pools)), NextToken: next}
 	for _, p := range pools {
 		lc := p.LambdaConfig
