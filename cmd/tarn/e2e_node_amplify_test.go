@@ -88,7 +88,7 @@ var amplifyAccountSteps = []string{
 	"sendUserAttributeVerificationCode", "deleteRequiredAttribute", "deleteUserAttributes", "signOut", "signInOldEmail", "signInUserPasswordAuth",
 	"signOutAgain", "resetPassword", "confirmResetPasswordWrongCode", "confirmResetPassword", "signInBeforeReset",
 	"signInAfterReset", "deleteUser", "signInDeleted",
-	"signUpSecond", "resendSignUpCode", "confirmSignUpFirstCode", "confirmSignUpResentCode", "signInSecond", "done",
+	"signUpSecond", "resendSignUpCode", "confirmSignUpFirstCode", "confirmSignUpResentCode", "autoSignIn", "done",
 }
 
 var amplifyAccountWantCode = map[string]string{
@@ -105,7 +105,8 @@ var amplifyAccountWantCode = map[string]string{
 // sets its password (NEW_PASSWORD_REQUIRED with a required attribute),
 // changes and verifies its email, deletes an attribute, signs in with
 // USER_PASSWORD_AUTH, resets its password with the emailed code and
-// deletes itself; a second user has its sign-up code resent.
+// deletes itself; a second user has its sign-up code resent and is signed
+// in by Amplify's autoSignIn.
 func TestE2E_JS_Amplify_AccountManagement(t *testing.T) {
 	node := requireAmplify(t)
 	ts := startTarn(t)

@@ -7,7 +7,8 @@
 //     asks for another code, deletes an attribute (not a required one);
 //   - it signs in with USER_PASSWORD_AUTH, resets a forgotten password
 //     and signs in with the new one, then deletes itself;
-//   - a second user signs up, has its code resent and confirms.
+//   - a second user signs up, has its code resent, confirms, and Amplify
+//     signs it in by itself (autoSignIn).
 // Input: environment TARN_ENDPOINT, POOL_ID, CLIENT_ID (a client without a
 // secret), ADMIN_EMAIL and ADMIN_USER (the created user's email and
 // username), TEMP_PASSWORD, NEW_EMAIL, SIGNUP_EMAIL, PASSWORD,
@@ -17,6 +18,7 @@
 // stops with exit status 1 at the first unexpected result.
 import { Amplify } from "aws-amplify";
 import {
+  autoSignIn,
   confirmResetPassword,
   confirmSignIn,
   confirmSignUp,
@@ -139,7 +141,7 @@ async function main() {
 
   let second;
   await step("signUpSecond", async () => {
-    const r = await signUp({ username: env.SIGNUP_EMAIL, password: env.PASSWORD, options: { userAttributes: { name: "Cleo" } } });
+    const r = await signUp({ username: env.SIGNUP_EMAIL, password: env.PASSWORD, options: { userAttributes: { name: "Cleo" }, autoSignIn: true } });
     check(r.nextStep?.signUpStep === "CONFIRM_SIGN_UP", `signUp result ${JSON.stringify(r)}`);
     second = r.userId;
   });
@@ -158,9 +160,15 @@ async function main() {
   );
   await step("confirmSignUpResentCode", async () => {
     const r = await confirmSignUp({ username: env.SIGNUP_EMAIL, confirmationCode: newestCode(await messages(second)) });
-    check(r.isSignUpComplete === true, `confirmSignUp result ${JSON.stringify(r)}`);
+    check(r.isSignUpComplete === true && r.nextStep?.signUpStep === "COMPLETE_AUTO_SIGN_IN", `confirmSignUp result ${JSON.stringify(r)}`);
   });
-  await step("signInSecond", () => signedIn(env.SIGNUP_EMAIL, env.PASSWORD));
+  // Amplify signs the confirmed user in itself (autoSignIn after signUp).
+  await step("autoSignIn", async () => {
+    const r = await autoSignIn();
+    check(r.isSignedIn === true && r.nextStep?.signInStep === "DONE", `autoSignIn result ${JSON.stringify(r)}`);
+    const a = await fetchUserAttributes();
+    check(a.email === env.SIGNUP_EMAIL && a.email_verified === "true" && a.name === "Cleo", `attributes ${JSON.stringify(a)}`);
+  });
   await step("done", () => {});
 }
 
