@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/base64"
 	"fmt"
 	"slices"
 	"strings"
@@ -287,11 +288,31 @@ func TestE2E_PageTokens_BoundToTheirListingAndListUsersTokensExpire(t *testing.T
 	if _, err := ts.cip.ListGroups(ctx, &cip.ListGroupsInput{UserPoolId: &poolID, NextToken: groups.NextToken}); err != nil {
 		t.Errorf("ListGroups with its own token: %v", err)
 	}
+	userGroups, err := ts.cip.AdminListGroupsForUser(ctx, &cip.AdminListGroupsForUserInput{UserPoolId: &poolID, Username: aws.String("user0"), Limit: aws.Int32(1)})
+	if err != nil || userGroups.NextToken == nil {
+		t.Fatalf("AdminListGroupsForUser first page: %v %+v", err, userGroups)
+	}
+	if _, err := ts.cip.AdminListGroupsForUser(ctx, &cip.AdminListGroupsForUserInput{UserPoolId: &poolID, Username: aws.String("user0"), NextToken: userGroups.NextToken}); err != nil {
+		t.Errorf("AdminListGroupsForUser with its own token: %v", err)
+	}
 	tok := *users.PaginationToken
-	altered := tok[:len(tok)-1] + map[bool]string{true: "A", false: "B"}[tok[len(tok)-1] != 'A']
+	payload, _, _ := strings.Cut(tok, ".")
+	// A character in the middle of the tag, changed.
+	at := len(payload) + 1 + 10
+	altered := tok[:at] + map[bool]string{true: "A", false: "B"}[tok[at] != 'A'] + tok[at+1:]
+	// The right form, with a tag that is not the server's.
+	madeUp := payload + "." + base64.RawURLEncoding.EncodeToString(make([]byte, 16))
 	bad := map[string]func() error{
 		"ListUsers, made up": func() error {
+			_, err := ts.cip.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: &poolID, PaginationToken: &madeUp})
+			return err
+		},
+		"ListUsers, not a token": func() error {
 			_, err := ts.cip.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: &poolID, PaginationToken: aws.String("dXNlcjE")})
+			return err
+		},
+		"AdminListGroupsForUser of another user": func() error {
+			_, err := ts.cip.AdminListGroupsForUser(ctx, &cip.AdminListGroupsForUserInput{UserPoolId: &poolID, Username: aws.String("user1"), NextToken: userGroups.NextToken})
 			return err
 		},
 		"ListUsers, altered": func() error {

@@ -250,11 +250,15 @@ type AdminListGroupsForUserInput struct {
 // ResourceNotFoundException; UserNotFoundException;
 // InvalidParameterException for a bad NextToken.
 func (s *Service) AdminListGroupsForUser(ctx context.Context, in *AdminListGroupsForUserInput) (*GroupsOutput, error) {
-	pool, pg, page, err := s.poolPage(ctx, "AdminListGroupsForUser", in.UserPoolId, "", in.NextToken, in.Limit)
+	pool, err := s.pool(ctx, in.UserPoolId)
 	if err != nil {
 		return nil, err
 	}
 	u, err := s.findUser(ctx, &pool, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	pg, page, err := s.pageRequest("AdminListGroupsForUser/"+pool.Id+"/"+u.Username, 0, in.NextToken, in.Limit)
 	if err != nil {
 		return nil, err
 	}

@@ -148,8 +148,9 @@ func (p pager) read(token string) (string, error) {
 	}
 	bad := cognito.ErrInvalidParameter("Invalid pagination token.")
 	enc, encTag, ok := strings.Cut(token, ".")
-	payload, err1 := base64.RawURLEncoding.DecodeString(enc)
-	tag, err2 := base64.RawURLEncoding.DecodeString(encTag)
+	// Strict: a changed last character must not decode to the same bytes.
+	payload, err1 := base64.RawURLEncoding.Strict().DecodeString(enc)
+	tag, err2 := base64.RawURLEncoding.Strict().DecodeString(encTag)
 	if !ok || err1 != nil || err2 != nil || len(payload) <= 8 || !hmac.Equal(tag, p.tag(payload)) {
 		return "", bad
 	}

@@ -162,7 +162,9 @@ async function main() {
     const r = await confirmSignUp({ username: env.SIGNUP_EMAIL, confirmationCode: newestCode(await messages(second)) });
     check(r.isSignUpComplete === true && r.nextStep?.signUpStep === "COMPLETE_AUTO_SIGN_IN", `confirmSignUp result ${JSON.stringify(r)}`);
   });
-  // Amplify signs the confirmed user in itself (autoSignIn after signUp).
+  // Amplify signs the confirmed user in itself (autoSignIn after signUp):
+  // with no USER_AUTH session from ConfirmSignUp, this Amplify does an
+  // ordinary SRP sign-in with the password it kept.
   await step("autoSignIn", async () => {
     const r = await autoSignIn();
     check(r.isSignedIn === true && r.nextStep?.signInStep === "DONE", `autoSignIn result ${JSON.stringify(r)}`);
