@@ -66,19 +66,33 @@ func (s *Service) answerNewPassword(ctx context.Context, a *attempt, session str
 	if !u.Enabled {
 		return nil, cognito.Errorf(cognito.NotAuthorized, "User is disabled.")
 	}
-	var attrs []AttributeType
+	// The answer's attributes, less the values the user already has
+	// (clients echo the challenge's userAttributes): no change.
+	var writes []AttributeType
 	for k, v := range r {
-		if name, ok := strings.CutPrefix(k, "userAttributes."); ok {
-			if cur := u.Attributes[name]; cur != "" && cur != v {
-				if def, ok := a.pool.Schema(name); ok && def.Required != nil && *def.Required {
-					return nil, cognito.ErrInvalidParameter("Cannot modify an already provided %s", name)
-				}
-			}
-			attrs = append(attrs, AttributeType{Name: name, Value: v})
+		if name, ok := strings.CutPrefix(k, "userAttributes."); ok && u.Attributes[name] != v {
+			writes = append(writes, AttributeType{Name: name, Value: v})
 		}
 	}
-	sort.Slice(attrs, func(i, j int) bool { return attrs[i].Name < attrs[j].Name })
-	merged := attrsToMap(attrs)
+	sort.Slice(writes, func(i, j int) bool { return writes[i].Name < writes[j].Name })
+	// [?] decision: the answer completes the user's creation, so it may set
+	// an immutable attribute the user has no value for yet (a required one
+	// AdminCreateUser left out would otherwise lock the user out); a value
+	// the user already has changes under the update rules: immutable
+	// attributes are refused, and a new email or phone number is unverified
+	// (with a code when it is auto-verified), as UpdateUserAttributes does.
+	var fresh, changed []AttributeType
+	for _, at := range writes {
+		if u.Attributes[at.Name] == "" {
+			fresh = append(fresh, at)
+			continue
+		}
+		if def, ok := a.pool.Schema(at.Name); ok && def.Required != nil && *def.Required {
+			return nil, cognito.ErrInvalidParameter("Cannot modify an already provided %s", at.Name)
+		}
+		changed = append(changed, at)
+	}
+	merged := attrsToMap(writes)
 	for k, v := range u.Attributes {
 		if _, ok := merged[k]; !ok {
 			merged[k] = v
@@ -87,29 +101,9 @@ func (s *Service) answerNewPassword(ctx context.Context, a *attempt, session str
 	if name := missingRequired(&a.pool, merged); name != "" {
 		return nil, cognito.ErrInvalidParameter("Invalid attributes given, %s is missing", name)
 	}
-	// [?] decision: the answer completes the user's creation, so it may set
-	// an immutable attribute the user has no value for yet (a required one
-	// AdminCreateUser left out would otherwise lock the user out); a value
-	// the user already has changes under the update rules: immutable
-	// attributes are refused, and a new email or phone number is unverified
-	// (with a code when it is auto-verified), as UpdateUserAttributes does.
 	w := attrWrite{admin: a.admin}
 	if !a.admin {
 		w.client = &a.client
-	}
-	// A value the user already has is no change (clients echo the
-	// challenge's userAttributes) and is left out.
-	var fresh, changed, writes []AttributeType
-	for _, at := range attrs {
-		switch cur := u.Attributes[at.Name]; {
-		case cur == at.Value:
-			continue
-		case cur == "":
-			fresh = append(fresh, at)
-		default:
-			changed = append(changed, at)
-		}
-		writes = append(writes, at)
 	}
 	if err := checkAttributes(&a.pool, changed, w); err != nil {
 		return nil, err
