@@ -22,7 +22,7 @@ const quotaWindow = time.Hour
 // attemptRetention is how long the store keeps attempts: the quota window,
 // or longer where the lockout of unknown names needs it (see
 // actionHiddenSignIn).
-const attemptRetention = lockoutCapped * lockoutQuiet
+const attemptRetention = max(quotaWindow, lockoutCapped*lockoutQuiet)
 
 var (
 	// Calls that send a code count whether or not anyone reads it.
