@@ -115,6 +115,7 @@ func (s *Service) pageRequest(listing string, ttl time.Duration, token string, s
 	return p, store.Page{After: after, Limit: p.limit + 1}, err
 }
 
+// newPager is the pager of a listing at the default page size.
 func (s *Service) newPager(listing string, ttl time.Duration) pager {
 	return pager{s: s, listing: listing, ttl: ttl, limit: 60}
 }
@@ -146,13 +147,12 @@ func (p pager) read(token string) (string, error) {
 	if token == "" {
 		return "", nil
 	}
-	bad := cognito.ErrInvalidParameter("Invalid pagination token.")
 	enc, encTag, ok := strings.Cut(token, ".")
 	// Strict: a changed last character must not decode to the same bytes.
 	payload, err1 := base64.RawURLEncoding.Strict().DecodeString(enc)
 	tag, err2 := base64.RawURLEncoding.Strict().DecodeString(encTag)
 	if !ok || err1 != nil || err2 != nil || len(payload) <= 8 || !hmac.Equal(tag, p.tag(payload)) {
-		return "", bad
+		return "", cognito.ErrInvalidParameter("Invalid pagination token.")
 	}
 	made := time.Unix(int64(binary.BigEndian.Uint64(payload)), 0)
 	if p.ttl > 0 && p.s.now().Sub(made) > p.ttl {
